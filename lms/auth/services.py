@@ -1,0 +1,220 @@
+"""Account services: registration, authentication, server-side sessions, password changes.
+
+Services take the session first, change objects and flush; the caller commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from lms.auth.models import Agency, Discipline, LoginAttempt, Role, User, UserSession
+from lms.auth.passwords import Hasher
+from lms.auth.throttle import Limits, Throttle, decide
+
+#: A throwaway hash so that an unknown email costs the same time as a wrong password.
+_DUMMY = (
+    "$argon2id$v=19$m=19456,t=2,p=1$uxf7GXEXoKgZ559ElE7KYg$sfkGuJK1qpfnEESadv1xY8c5z+URC6Tcu8a38PJIQ8Q"
+)
+
+
+class AccountError(Exception):
+    """A request about an account that cannot be honoured; the message is safe to show."""
+
+
+class EmailTaken(AccountError):
+    pass
+
+
+class Throttled(AccountError):
+    def __init__(self, retry_after: timedelta) -> None:
+        minutes = max(1, round(retry_after.total_seconds() / 60))
+        super().__init__(
+            f"Too many unsuccessful sign-in attempts. Please wait {minutes} minute"
+            f"{'s' if minutes != 1 else ''} and try again, or reset your password."
+        )
+        self.retry_after = retry_after
+
+
+def normalise_email(email: str) -> str:
+    """Return the canonical form of an email address (trimmed, lower-case)."""
+    return email.strip().lower()
+
+
+def token_hash(token: str) -> str:
+    """Return the stored form of a session token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewUser:
+    name: str
+    email: str
+    password: str
+    agency_id: int | None
+    discipline_id: int | None
+    employment_start: date | None
+    role: Role = Role.LEARNER
+
+
+def create_user(db: Session, new: NewUser, hasher: Hasher, now: datetime) -> User:
+    """Create an account; raise ``EmailTaken`` if the email is in use."""
+    email = normalise_email(new.email)
+    if db.scalar(select(User.id).where(User.email == email)) is not None:
+        raise EmailTaken("An account with this email address already exists.")
+    user = User(
+        name=new.name.strip(),
+        email=email,
+        password_hash=hasher.hash(new.password),
+        role=new.role,
+        agency_id=new.agency_id,
+        discipline_id=new.discipline_id,
+        employment_start=new.employment_start,
+        created_at=now,
+        password_changed_at=now,
+    )
+    db.add(user)
+    db.flush()
+    return user
+
+
+def authenticate(
+    db: Session, email: str, password: str, address: str, hasher: Hasher, limits: Limits,
+    now: datetime,
+) -> User | None:
+    """Check a login, record the attempt, and return the user or None.
+
+    Raises ``Throttled`` (before checking the password) when recent failures reach a limit.
+    """
+    email = normalise_email(email)
+    since = now - limits.window
+    account = db.scalars(
+        select(LoginAttempt.at).where(
+            LoginAttempt.email == email, LoginAttempt.at > since, ~LoginAttempt.succeeded
+        )
+    ).all()
+    by_address = db.scalars(
+        select(LoginAttempt.at).where(
+            LoginAttempt.address == address, LoginAttempt.at > since, ~LoginAttempt.succeeded
+        )
+    ).all()
+    verdict: Throttle = decide(list(account), list(by_address), now, limits)
+    if not verdict.allowed:
+        raise Throttled(verdict.retry_after)
+    user = db.scalar(select(User).where(User.email == email))
+    ok = hasher.verify(user.password_hash if user else _DUMMY, password)
+    ok = ok and user is not None and user.active
+    db.add(LoginAttempt(email=email[:254], address=address[:64], at=now, succeeded=ok))
+    if not ok or user is None:
+        db.flush()
+        return None
+    if hasher.needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    db.flush()
+    return user
+
+
+def start_session(db: Session, user: User, now: datetime, address: str, agent: str) -> str:
+    """Open a server-side session for ``user`` and return its token (for the cookie)."""
+    token = secrets.token_urlsafe(32)
+    db.add(
+        UserSession(
+            token_hash=token_hash(token), user_id=user.id, created_at=now, last_seen_at=now,
+            address=address[:64], user_agent=agent[:200],
+        )
+    )
+    db.flush()
+    return token
+
+
+def resolve_session(
+    db: Session, token: str, now: datetime, idle: timedelta, absolute: timedelta
+) -> User | None:
+    """Return the user of a live session token; end it if idle or too old."""
+    row = db.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
+    if row is None:
+        return None
+    if now - row.last_seen_at > idle or now - row.created_at > absolute or not row.user.active:
+        db.delete(row)
+        db.flush()
+        return None
+    # Record activity at most once a minute: a write per page view would cost more than it tells.
+    if now - row.last_seen_at > timedelta(minutes=1):
+        row.last_seen_at = now
+        db.flush()
+    return row.user
+
+
+def end_session(db: Session, token: str) -> None:
+    """End one session (logout)."""
+    db.execute(delete(UserSession).where(UserSession.token_hash == token_hash(token)))
+
+
+def end_all_sessions(db: Session, user_id: int, keep_token: str | None = None) -> int:
+    """End every session of a user, except ``keep_token``'s; return how many ended."""
+    stmt = delete(UserSession).where(UserSession.user_id == user_id)
+    if keep_token:
+        stmt = stmt.where(UserSession.token_hash != token_hash(keep_token))
+    return db.execute(stmt).rowcount or 0
+
+
+def set_password(db: Session, user: User, password: str, hasher: Hasher, now: datetime) -> None:
+    """Replace a password and end all of the user's sessions."""
+    user.password_hash = hasher.hash(password)
+    user.password_changed_at = now
+    end_all_sessions(db, user.id)
+    db.flush()
+
+
+def set_role(db: Session, user: User, role: Role, agency: Agency | None = None) -> None:
+    """Give ``user`` a role (coordinators need an agency; their sessions are ended)."""
+    if role == Role.COORDINATOR and (agency or user.agency) is None:
+        raise AccountError("A coordinator must belong to an agency.")
+    if agency is not None:
+        user.agency = agency
+    user.role = role
+    end_all_sessions(db, user.id)
+    db.flush()
+
+
+# Password reset tokens: signed, expiring, and bound to the current password hash so that
+# a token stops working once it has been used (the hash changes) or the password changed.
+
+_RESET_SALT = "harbor.password-reset"
+
+
+def reset_token(secret: str, user: User) -> str:
+    """Return a signed password-reset token for ``user``."""
+    return URLSafeTimedSerializer(secret, salt=_RESET_SALT).dumps(
+        {"u": user.id, "h": hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]}
+    )
+
+
+def user_for_reset_token(db: Session, secret: str, token: str, max_age: int) -> User | None:
+    """Return the user a reset token is for, or None if it is invalid, expired or used."""
+    try:
+        data = URLSafeTimedSerializer(secret, salt=_RESET_SALT).loads(token, max_age=max_age)
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        return None
+    user = db.get(User, data["u"])
+    if user is None or not user.active:
+        return None
+    expected = hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+    return user if secrets.compare_digest(expected, str(data.get("h"))) else None
+
+
+def lookup_choices(db: Session) -> tuple[list[Agency], list[Discipline]]:
+    """Return the active agencies and disciplines, for registration and profile forms."""
+    agencies = db.scalars(select(Agency).where(Agency.active).order_by(Agency.name)).all()
+    disciplines = db.scalars(
+        select(Discipline).where(Discipline.active).order_by(Discipline.name)
+    ).all()
+    return list(agencies), list(disciplines)

@@ -1,0 +1,252 @@
+"""Command line: ``lms`` (or ``flask --app lms``) with db, content, users and demo groups."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+
+from lms import clock
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the command groups to ``app.cli``."""
+    for group in (db_group, content_group, users_group, demo_group):
+        app.cli.add_command(group)
+
+
+def main() -> None:
+    """Entry point of the ``lms`` console script."""
+    from lms import create_app
+
+    cli = FlaskGroup(create_app=create_app, help="Harbor command line.")
+    cli.main(prog_name="lms")
+
+
+# db --------------------------------------------------------------------------------------
+
+
+@click.group("db", help="Database migrations (Alembic).")
+def db_group() -> None:
+    pass
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    from lms import migrate
+
+    migrate.upgrade(current_app._get_current_object(), revision)  # type: ignore[attr-defined]
+    click.echo(f"Database upgraded to {revision}.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Revert migrations down to REVISION."""
+    from lms import migrate
+
+    migrate.downgrade(current_app._get_current_object(), revision)  # type: ignore[attr-defined]
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True, help="What the migration does.")
+@with_appcontext
+def db_revision(message: str) -> None:
+    """Autogenerate a migration from the models (for developers)."""
+    from lms import migrate
+
+    migrate.revision(current_app._get_current_object(), message)  # type: ignore[attr-defined]
+
+
+@db_group.command("current")
+@with_appcontext
+def db_current() -> None:
+    """Show the database's revision."""
+    from lms import migrate
+
+    migrate.current(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+# content ---------------------------------------------------------------------------------
+
+
+@click.group("content", help="Check and load the curriculum in content/.")
+def content_group() -> None:
+    pass
+
+
+def _content_dir(directory: str | None) -> Path:
+    return Path(directory or current_app.config["CONTENT_DIR"])
+
+
+@content_group.command("check")
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@with_appcontext
+def content_check(directory: str | None) -> None:
+    """Validate DIRECTORY (default: the configured content dir) without touching the database.
+
+    Prints every problem as file:line: message and exits with status 1 if there is any.
+    """
+    from lms.courses.loader import check_tree
+
+    root = _content_dir(directory)
+    problems = check_tree(root)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {root}.",
+                   err=True)
+        sys.exit(1)
+    click.echo(f"{root}: no problems found.")
+
+
+@content_group.command("sync")
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@with_appcontext
+def content_sync(directory: str | None) -> None:
+    """Load DIRECTORY into the database, all or nothing; unchanged content is left as it is."""
+    from lms.courses.loader import load_tree
+    from lms.courses.services import sync_content
+    from lms.courses.spec import ContentError
+    from lms.extensions import db
+
+    try:
+        tree = load_tree(_content_dir(directory))
+    except ContentError as error:
+        for problem in error.problems:
+            click.echo(str(problem))
+        click.echo("Nothing was changed.", err=True)
+        sys.exit(1)
+    try:
+        report = sync_content(db.session, tree, clock.now())
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        click.echo("Sync failed; nothing was changed.", err=True)
+        raise
+    if not report.changed:
+        click.echo("Content is up to date; nothing changed.")
+        return
+    for label, items in report.as_dict().items():
+        for item in items:
+            click.echo(f"{label}: {item}")
+
+
+# users -----------------------------------------------------------------------------------
+
+ROLE_CHOICE = click.Choice(["learner", "coordinator", "overseer", "admin"])
+
+
+@click.group("users", help="Create accounts and set roles.")
+def users_group() -> None:
+    pass
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=ROLE_CHOICE, default="learner", show_default=True)
+@click.option("--agency", help="Agency name (required for learners and coordinators).")
+@click.option("--discipline", help="Discipline slug, e.g. law-enforcement.")
+@click.password_option(help="Prompted for when not given.")
+@with_appcontext
+def users_create(
+    email: str, name: str, role: str, agency: str | None, discipline: str | None, password: str
+) -> None:
+    """Create an account."""
+    from lms.auth import services
+    from lms.auth.models import Role
+    from lms.auth.passwords import password_problems
+    from lms.auth.views import hasher
+    from lms.extensions import db
+
+    problems = password_problems(password, email=email, name=name)
+    if problems:
+        raise click.UsageError(" ".join(problems))
+    agency_row = _agency(agency) if agency else None
+    discipline_row = _discipline(discipline) if discipline else None
+    if Role(role) in (Role.LEARNER, Role.COORDINATOR) and agency_row is None:
+        raise click.UsageError("Learners and coordinators need --agency.")
+    new = services.NewUser(
+        name, email, password, agency_row.id if agency_row else None,
+        discipline_row.id if discipline_row else None, None, Role(role),
+    )
+    try:
+        user = services.create_user(db.session, new, hasher(), clock.now())
+    except services.EmailTaken as taken:
+        raise click.UsageError(str(taken)) from taken
+    db.session.commit()
+    click.echo(f"Created {user.email} ({user.role}).")
+
+
+@users_group.command("set-role")
+@click.argument("email")
+@click.argument("role", type=ROLE_CHOICE)
+@click.option("--agency", help="Move the user to this agency (coordinators are scoped to one).")
+@with_appcontext
+def users_set_role(email: str, role: str, agency: str | None) -> None:
+    """Give the account EMAIL the role ROLE (their sessions end)."""
+    from lms.auth import services
+    from lms.auth.models import Role, User
+    from lms.extensions import db
+
+    user = db.session.scalar(select(User).where(User.email == services.normalise_email(email)))
+    if user is None:
+        raise click.UsageError(f"No account with email {email}.")
+    try:
+        services.set_role(db.session, user, Role(role), _agency(agency) if agency else None)
+    except services.AccountError as error:
+        raise click.UsageError(str(error)) from error
+    db.session.commit()
+    click.echo(f"{user.email} is now {role}.")
+
+
+def _agency(name: str):  # type: ignore[no-untyped-def]
+    from lms.auth.models import Agency
+    from lms.extensions import db
+
+    row = db.session.scalar(select(Agency).where(Agency.name == name))
+    if row is None:
+        raise click.UsageError(f"No agency named {name!r}.")
+    return row
+
+
+def _discipline(slug: str):  # type: ignore[no-untyped-def]
+    from lms.auth.models import Discipline
+    from lms.extensions import db
+
+    row = db.session.scalar(select(Discipline).where(Discipline.slug == slug))
+    if row is None:
+        raise click.UsageError(f"No discipline {slug!r}; run `lms content sync` first?")
+    return row
+
+
+# demo ------------------------------------------------------------------------------------
+
+
+@click.group("demo", help="Demonstration data.")
+def demo_group() -> None:
+    pass
+
+
+@demo_group.command("seed")
+@with_appcontext
+def demo_seed() -> None:
+    """Create demo agencies and one account per role (safe to run again)."""
+    from lms.auth.views import hasher
+    from lms.demo import seed
+    from lms.extensions import db
+
+    accounts = seed(db.session, hasher(), clock.now())
+    db.session.commit()
+    click.echo("Demo accounts (development only):")
+    for account in accounts:
+        click.echo(f"  {account.role:<12} {account.email:<32} {account.password}")

@@ -1,0 +1,1 @@
+"""Pure course-content pipeline: parse, validate and render the content tree."""

@@ -1,0 +1,140 @@
+"""Learner pages: catalogue, course outline, module reading, content note, pause, complete."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from lms import clock
+from lms.courses import queries, services
+from lms.courses.models import Course, Module
+from lms.extensions import db
+
+bp = Blueprint("courses", __name__, url_prefix="/courses")
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every course page needs a signed-in user."""
+
+
+def _module_or_404(course_slug: str, module_slug: str) -> queries.ModulePage:
+    page = queries.module_page(db.session, course_slug, module_slug, current_user.id)
+    if page is None:
+        abort(404)
+    return page
+
+
+@bp.get("")
+def catalogue() -> str:
+    rows = queries.catalogue(db.session, current_user.id, current_user.discipline_id)
+    return render_template(
+        "courses/catalogue.html",
+        required=[r for r in rows if r.required],
+        optional=[r for r in rows if not r.required],
+    )
+
+
+@bp.get("/<course_slug>")
+def course(course_slug: str) -> str:
+    outline = queries.course_outline(
+        db.session, course_slug, current_user.id, current_user.discipline_id
+    )
+    if outline is None:
+        abort(404)
+    return render_template("courses/course.html", outline=outline)
+
+
+@bp.get("/<course_slug>/resume")
+def resume(course_slug: str) -> Response:
+    outline = queries.course_outline(
+        db.session, course_slug, current_user.id, current_user.discipline_id
+    )
+    if outline is None:
+        abort(404)
+    target = outline.resume or (outline.modules[0] if outline.modules else None)
+    if target is None:
+        return redirect(url_for("courses.course", course_slug=course_slug))
+    return redirect(
+        url_for(
+            "courses.module",
+            course_slug=course_slug,
+            module_slug=target.slug,
+            _anchor=target.last_section,
+        )
+    )
+
+
+@bp.get("/<course_slug>/<module_slug>")
+def module(course_slug: str, module_slug: str) -> str:
+    page = _module_or_404(course_slug, module_slug)
+    note_pending = bool(page.module.content_note) and (
+        page.progress is None or page.progress.note_acknowledged_at is None
+    )
+    if note_pending:
+        return render_template("courses/content_note.html", page=page)
+    progress = page.progress
+    if progress is None:
+        progress = services.record_visit(db.session, current_user, page.module, None, clock.now())
+        db.session.commit()
+    elif _enrollment_moved(page.module):
+        services.record_visit(db.session, current_user, page.module, progress, clock.now())
+        db.session.commit()
+    return render_template("courses/module.html", page=page, progress=progress)
+
+
+def _enrollment_moved(module: Module) -> bool:
+    """Return whether the resume point must move to ``module`` (cheap check, no write)."""
+    from sqlalchemy import select
+
+    from lms.courses.models import Enrollment
+
+    last = db.session.scalar(
+        select(Enrollment.last_module_id).where(
+            Enrollment.user_id == current_user.id, Enrollment.course_id == module.course_id
+        )
+    )
+    return last != module.id
+
+
+@bp.post("/<course_slug>/<module_slug>/note")
+def acknowledge_note(course_slug: str, module_slug: str) -> Response:
+    page = _module_or_404(course_slug, module_slug)
+    services.acknowledge_note(db.session, current_user, page.module, clock.now())
+    db.session.commit()
+    return redirect(url_for("courses.module", course_slug=course_slug, module_slug=module_slug))
+
+
+@bp.post("/<course_slug>/<module_slug>/pause")
+def pause(course_slug: str, module_slug: str) -> Response:
+    page = _module_or_404(course_slug, module_slug)
+    services.pause(db.session, current_user, page.module, request.form.get("section"), clock.now())
+    db.session.commit()
+    return redirect(url_for("courses.paused", course_slug=course_slug, module_slug=module_slug))
+
+
+@bp.get("/<course_slug>/<module_slug>/paused")
+def paused(course_slug: str, module_slug: str) -> str:
+    page = _module_or_404(course_slug, module_slug)
+    return render_template("courses/paused.html", page=page, site=queries.current_site(db.session))
+
+
+@bp.post("/<course_slug>/<module_slug>/complete")
+def complete(course_slug: str, module_slug: str) -> Response:
+    page = _module_or_404(course_slug, module_slug)
+    course_done = services.complete_module(db.session, current_user, page.module, clock.now())
+    db.session.commit()
+    if course_done:
+        flash("You have completed every module in this course.", "success")
+        return redirect(url_for("courses.course", course_slug=course_slug))
+    flash(f"“{page.module.title}” is marked complete.", "success")
+    if page.next is not None:
+        return redirect(
+            url_for("courses.module", course_slug=course_slug, module_slug=page.next.slug)
+        )
+    return redirect(url_for("courses.course", course_slug=course_slug))
+
+
+__all__ = ["bp", "Course"]
