@@ -1,0 +1,89 @@
+"""Every route × every role: the expected status, generated from the app's URL map so that
+a new route cannot be added without deciding who may use it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import PERSONAS, csrf_token, login
+
+ARGS = {"course_slug": "foundations", "module_slug": "what-cse-is", "token": "not-a-token",
+        "filename": "css/harbor.css"}
+SIGNED_IN = ["learner", "coordinator", "overseer", "admin", "fred"]
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(PERSONAS, status)
+
+
+def members(status: int) -> dict[str, int]:
+    """Signed-in users get ``status``; anonymous visitors are sent to sign in (302)."""
+    return {"anonymous": 302, **dict.fromkeys(SIGNED_IN, status)}
+
+
+def guests(status: int) -> dict[str, int]:
+    """Anonymous visitors get ``status``; signed-in users are sent on to their courses."""
+    return {"anonymous": status, **dict.fromkeys(SIGNED_IN, 302)}
+
+
+#: (method, endpoint) -> persona -> status
+EXPECTED: dict[tuple[str, str], dict[str, int]] = {
+    ("GET", "static"): everyone(200),
+    ("GET", "site.home"): guests(200),
+    ("GET", "site.support"): everyone(200),
+    ("GET", "site.healthz"): everyone(200),
+    ("GET", "auth.login"): guests(200),
+    ("POST", "auth.login"): guests(200),  # empty form: shown again with errors
+    ("GET", "auth.register"): guests(200),
+    ("POST", "auth.register"): guests(200),
+    ("GET", "auth.forgot_password"): everyone(200),
+    ("POST", "auth.forgot_password"): everyone(200),
+    ("GET", "auth.reset_password"): everyone(400),
+    ("POST", "auth.reset_password"): everyone(400),
+    ("POST", "auth.logout"): members(302),
+    ("GET", "auth.account"): members(200),
+    ("POST", "auth.account"): members(200),
+    ("GET", "courses.catalogue"): members(200),
+    ("GET", "courses.course"): members(200),
+    ("GET", "courses.resume"): members(302),
+    ("GET", "courses.module"): members(200),
+    ("POST", "courses.acknowledge_note"): members(302),
+    ("POST", "courses.pause"): members(302),
+    ("GET", "courses.paused"): members(200),
+    ("POST", "courses.complete"): members(302),
+}
+
+
+def _routes(app) -> set[tuple[str, str]]:
+    found = set()
+    for rule in app.url_map.iter_rules():
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            found.add((method, rule.endpoint))
+    return found
+
+
+def test_every_route_has_an_expectation(app):
+    assert _routes(app) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_route_access(app, world, persona):
+    from flask import url_for
+
+    failures = []
+    for (method, endpoint), by_persona in sorted(EXPECTED.items()):
+        client = app.test_client()
+        login(client, world.persona(persona))
+        with app.test_request_context():
+            rule = next(r for r in app.url_map.iter_rules(endpoint))
+            url = url_for(endpoint, **{k: ARGS[k] for k in rule.arguments})
+        if method == "GET":
+            response = client.get(url)
+        else:
+            response = client.post(url, data={"csrf_token": csrf_token(client)})
+        expected = by_persona[persona]
+        if response.status_code != expected:
+            failures.append(f"{method} {url}: {response.status_code}, expected {expected}")
+        if persona == "anonymous" and expected == 302 and endpoint.startswith("courses."):
+            assert response.headers["Location"].startswith("/login"), url
+    assert not failures, "\n".join(failures)
