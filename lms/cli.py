@@ -102,8 +102,9 @@ def content_check(directory: str | None) -> None:
     for problem in problems:
         click.echo(str(problem))
     if problems:
-        click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {root}.",
-                   err=True)
+        click.echo(
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {root}.", err=True
+        )
         sys.exit(1)
     click.echo(f"{root}: no problems found.")
 
@@ -176,8 +177,13 @@ def users_create(
     if Role(role) in (Role.LEARNER, Role.COORDINATOR) and agency_row is None:
         raise click.UsageError("Learners and coordinators need --agency.")
     new = services.NewUser(
-        name, email, password, agency_row.id if agency_row else None,
-        discipline_row.id if discipline_row else None, None, Role(role),
+        name,
+        email,
+        password,
+        agency_row.id if agency_row else None,
+        discipline_row.id if discipline_row else None,
+        None,
+        Role(role),
     )
     try:
         user = services.create_user(db.session, new, hasher(), clock.now())

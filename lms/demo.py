@@ -15,15 +15,23 @@ from lms.auth.passwords import Hasher
 AGENCIES = [
     ("Harbor City Police Department", AgencyType.LAW_ENFORCEMENT, "Harbor County", "Coastal"),
     ("Pine County Sheriff's Office", AgencyType.LAW_ENFORCEMENT, "Pine County", "Northern"),
-    ("Department of Children and Families, Coastal Region", AgencyType.CHILD_WELFARE,
-     "Harbor County", "Coastal"),
+    (
+        "Department of Children and Families, Coastal Region",
+        AgencyType.CHILD_WELFARE,
+        "Harbor County",
+        "Coastal",
+    ),
     ("Pine County Juvenile Probation", AgencyType.JUVENILE_JUSTICE, "Pine County", "Northern"),
     ("Lakeside Children's Hospital", AgencyType.HEALTH_CARE, "Lake County", "Central"),
     ("Lake County Unified School District", AgencyType.EDUCATION, "Lake County", "Central"),
     ("Safe Passage Youth Services", AgencyType.COMMUNITY_PROVIDER, "Harbor County", "Coastal"),
     ("Northern Advocacy Center", AgencyType.ADVOCACY, "Pine County", "Northern"),
-    ("State Council on Youth Exploitation Response", AgencyType.OVERSIGHT, "Capitol County",
-     "Central"),
+    (
+        "State Council on Youth Exploitation Response",
+        AgencyType.OVERSIGHT,
+        "Capitol County",
+        "Central",
+    ),
 ]
 
 
@@ -38,16 +46,41 @@ class DemoAccount:
 
 
 ACCOUNTS = [
-    DemoAccount("learner", "officer@example.org", "demo-officer-harbor", "Jordan Rivera",
-                "Harbor City Police Department", "law-enforcement"),
-    DemoAccount("coordinator", "coordinator@example.org", "demo-coordinator-harbor",
-                "Sam Okafor", "Harbor City Police Department", "law-enforcement"),
-    DemoAccount("overseer", "overseer@example.org", "demo-overseer-harbor", "Alex Chen",
-                "State Council on Youth Exploitation Response", "leadership"),
+    DemoAccount(
+        "learner",
+        "officer@example.org",
+        "demo-officer-harbor",
+        "Jordan Rivera",
+        "Harbor City Police Department",
+        "law-enforcement",
+    ),
+    DemoAccount(
+        "coordinator",
+        "coordinator@example.org",
+        "demo-coordinator-harbor",
+        "Sam Okafor",
+        "Harbor City Police Department",
+        "law-enforcement",
+    ),
+    DemoAccount(
+        "overseer",
+        "overseer@example.org",
+        "demo-overseer-harbor",
+        "Alex Chen",
+        "State Council on Youth Exploitation Response",
+        "leadership",
+    ),
     DemoAccount("admin", "admin@example.org", "demo-admin-harbor", "Morgan Lee", None, None),
-    DemoAccount("learner", "caseworker@example.org", "demo-caseworker-harbor", "Riley Nguyen",
-                "Department of Children and Families, Coastal Region", "child-welfare"),
+    DemoAccount(
+        "learner",
+        "caseworker@example.org",
+        "demo-caseworker-harbor",
+        "Riley Nguyen",
+        "Department of Children and Families, Coastal Region",
+        "child-welfare",
+    ),
 ]
+
 
 def seed(db: Session, hasher: Hasher, now: datetime) -> list[DemoAccount]:
     """Create what is missing of the demo agencies and accounts; return the accounts."""
@@ -63,9 +96,13 @@ def seed(db: Session, hasher: Hasher, now: datetime) -> list[DemoAccount]:
             continue
         discipline = disciplines.get(account.discipline or "")
         new = services.NewUser(
-            account.name, account.email, account.password,
+            account.name,
+            account.email,
+            account.password,
             agencies[account.agency].id if account.agency else None,
-            discipline.id if discipline else None, date(2024, 9, 1), Role(account.role),
+            discipline.id if discipline else None,
+            date(2024, 9, 1),
+            Role(account.role),
         )
         services.create_user(db, new, hasher, now)
     return ACCOUNTS

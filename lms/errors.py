@@ -67,7 +67,10 @@ def _rollback() -> None:
 def _page(code: int, detail: str | None, retry_after: int | None = None):  # type: ignore[no-untyped-def]
     title, hint = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
     body = render_template(
-        "errors/error.html", code=code, title=title, hint=detail or hint,
+        "errors/error.html",
+        code=code,
+        title=title,
+        hint=detail or hint,
         # A failing database must not be asked who is signed in while rendering the page.
         minimal=code >= 500,
     )

@@ -4,6 +4,14 @@ from lms.auth.models import Agency, Discipline, LoginAttempt, User, UserSession
 from lms.courses.models import ContentSync, Course, Enrollment, Module, ModuleProgress
 
 __all__ = [
-    "Agency", "ContentSync", "Course", "Discipline", "Enrollment", "LoginAttempt", "Module",
-    "ModuleProgress", "User", "UserSession",
+    "Agency",
+    "ContentSync",
+    "Course",
+    "Discipline",
+    "Enrollment",
+    "LoginAttempt",
+    "Module",
+    "ModuleProgress",
+    "User",
+    "UserSession",
 ]

@@ -7,8 +7,12 @@ import pytest
 
 from tests.conftest import PERSONAS, csrf_token, login
 
-ARGS = {"course_slug": "foundations", "module_slug": "what-cse-is", "token": "not-a-token",
-        "filename": "css/harbor.css"}
+ARGS = {
+    "course_slug": "foundations",
+    "module_slug": "what-cse-is",
+    "token": "not-a-token",
+    "filename": "css/harbor.css",
+}
 SIGNED_IN = ["learner", "coordinator", "overseer", "admin", "fred"]
 
 

@@ -15,8 +15,16 @@ PURE = [
     "auth/throttle.py",
     "auth/passwords.py",
 ]
-FORBIDDEN = ("flask", "flask_login", "flask_wtf", "sqlalchemy", "lms.extensions", "lms.db",
-             "lms.clock", "werkzeug")
+FORBIDDEN = (
+    "flask",
+    "flask_login",
+    "flask_wtf",
+    "sqlalchemy",
+    "lms.extensions",
+    "lms.db",
+    "lms.clock",
+    "werkzeug",
+)
 
 
 def _imports(path: Path) -> set[str]:

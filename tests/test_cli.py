@@ -49,19 +49,55 @@ def test_content_sync_twice(app):
 
 def test_users_create_and_set_role(app):
     run(app, "content", "sync")
-    db.session.add(Agency(name="Pine County Sheriff's Office", type="law_enforcement",
-                          county="Pine County", region="Northern"))
+    db.session.add(
+        Agency(
+            name="Pine County Sheriff's Office",
+            type="law_enforcement",
+            county="Pine County",
+            region="Northern",
+        )
+    )
     db.session.commit()
-    args = ["users", "create", "--email", "Casey@Example.org", "--name", "Casey Park",
-            "--agency", "Pine County Sheriff's Office", "--discipline", "law-enforcement"]
+    args = [
+        "users",
+        "create",
+        "--email",
+        "Casey@Example.org",
+        "--name",
+        "Casey Park",
+        "--agency",
+        "Pine County Sheriff's Office",
+        "--discipline",
+        "law-enforcement",
+    ]
     result = run(app, *args, "--password", "harbor lantern river")
     assert result.exit_code == 0, result.output
     assert run(app, *args, "--password", "harbor lantern river").exit_code != 0  # taken
-    weak = run(app, "users", "create", "--email", "w@example.org", "--name", "W", "--role",
-               "admin", "--password", "short")
+    weak = run(
+        app,
+        "users",
+        "create",
+        "--email",
+        "w@example.org",
+        "--name",
+        "W",
+        "--role",
+        "admin",
+        "--password",
+        "short",
+    )
     assert weak.exit_code != 0 and "at least 12" in weak.output
-    no_agency = run(app, "users", "create", "--email", "n@example.org", "--name", "N",
-                    "--password", "harbor lantern river")
+    no_agency = run(
+        app,
+        "users",
+        "create",
+        "--email",
+        "n@example.org",
+        "--name",
+        "N",
+        "--password",
+        "harbor lantern river",
+    )
     assert no_agency.exit_code != 0 and "--agency" in no_agency.output
     assert run(app, "users", "set-role", "casey@example.org", "coordinator").exit_code == 0
     user = db.session.scalar(select(User).where(User.email == "casey@example.org"))

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from lms import clock
-
-
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import (
@@ -16,6 +13,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from lms import clock
 from lms.auth.passwords import MAX_LENGTH, password_problems
 
 

@@ -9,6 +9,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, select
@@ -17,11 +18,6 @@ from sqlalchemy.orm import Session
 from lms.auth.models import Agency, Discipline, LoginAttempt, Role, User, UserSession
 from lms.auth.passwords import Hasher
 from lms.auth.throttle import Limits, Throttle, decide
-
-#: A throwaway hash so that an unknown email costs the same time as a wrong password.
-_DUMMY = (
-    "$argon2id$v=19$m=19456,t=2,p=1$uxf7GXEXoKgZ559ElE7KYg$sfkGuJK1qpfnEESadv1xY8c5z+URC6Tcu8a38PJIQ8Q"
-)
 
 
 class AccountError(Exception):
@@ -40,6 +36,11 @@ class Throttled(AccountError):
             f"{'s' if minutes != 1 else ''} and try again, or reset your password."
         )
         self.retry_after = retry_after
+
+
+@cache
+def _dummy_hash(hasher: Hasher) -> str:
+    return hasher.hash(secrets.token_urlsafe(16))
 
 
 def normalise_email(email: str) -> str:
@@ -85,7 +86,12 @@ def create_user(db: Session, new: NewUser, hasher: Hasher, now: datetime) -> Use
 
 
 def authenticate(
-    db: Session, email: str, password: str, address: str, hasher: Hasher, limits: Limits,
+    db: Session,
+    email: str,
+    password: str,
+    address: str,
+    hasher: Hasher,
+    limits: Limits,
     now: datetime,
 ) -> User | None:
     """Check a login, record the attempt, and return the user or None.
@@ -108,7 +114,9 @@ def authenticate(
     if not verdict.allowed:
         raise Throttled(verdict.retry_after)
     user = db.scalar(select(User).where(User.email == email))
-    ok = hasher.verify(user.password_hash if user else _DUMMY, password)
+    # An unknown email is checked against a throwaway hash so that it takes as long as a
+    # wrong password (no account enumeration by timing).
+    ok = hasher.verify(user.password_hash if user else _dummy_hash(hasher), password)
     ok = ok and user is not None and user.active
     db.add(LoginAttempt(email=email[:254], address=address[:64], at=now, succeeded=ok))
     if not ok or user is None:
@@ -125,8 +133,12 @@ def start_session(db: Session, user: User, now: datetime, address: str, agent: s
     token = secrets.token_urlsafe(32)
     db.add(
         UserSession(
-            token_hash=token_hash(token), user_id=user.id, created_at=now, last_seen_at=now,
-            address=address[:64], user_agent=agent[:200],
+            token_hash=token_hash(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            address=address[:64],
+            user_agent=agent[:200],
         )
     )
     db.flush()

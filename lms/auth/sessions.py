@@ -31,7 +31,9 @@ def init_app(app: Flask) -> None:
 def _load(token: str) -> User | None:
     config = current_app.config
     user = services.resolve_session(
-        db.session, token, clock.now(),
+        db.session,
+        token,
+        clock.now(),
         idle=timedelta(minutes=int(config["SESSION_IDLE_MINUTES"])),
         absolute=timedelta(hours=int(config["SESSION_ABSOLUTE_HOURS"])),
     )

@@ -25,7 +25,10 @@ class Throttle:
 
 
 def decide(
-    account_failures: list[datetime], address_failures: list[datetime], now: datetime, limits: Limits
+    account_failures: list[datetime],
+    address_failures: list[datetime],
+    now: datetime,
+    limits: Limits,
 ) -> Throttle:
     """Decide whether a login may be tried now, given recent failure times (oldest first).
 
@@ -33,8 +36,10 @@ def decide(
     oldest counted failure leaves the window.
     """
     waits = []
-    for failures, limit in ((account_failures, limits.per_account),
-                            (address_failures, limits.per_address)):
+    for failures, limit in (
+        (account_failures, limits.per_account),
+        (address_failures, limits.per_address),
+    ):
         recent = sorted(t for t in failures if now - t < limits.window)
         if len(recent) >= limit:
             waits.append(recent[len(recent) - limit] + limits.window - now)

@@ -56,8 +56,13 @@ def login() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             user = services.authenticate(
-                db.session, form.email.data, form.password.data, client_address(), hasher(),
-                _limits(), clock.now(),
+                db.session,
+                form.email.data,
+                form.password.data,
+                client_address(),
+                hasher(),
+                _limits(),
+                clock.now(),
             )
         except services.Throttled as throttled:
             db.session.commit()
@@ -99,8 +104,12 @@ def register() -> str | Response:
             form.discipline.errors.append("Choose your discipline from the list.")
         if not form.agency.errors and not form.discipline.errors:
             new = services.NewUser(
-                form.name.data, form.email.data, form.password.data, form.agency.data,
-                form.discipline.data, form.employment_start.data,
+                form.name.data,
+                form.email.data,
+                form.password.data,
+                form.agency.data,
+                form.discipline.data,
+                form.employment_start.data,
             )
             try:
                 user = services.create_user(db.session, new, hasher(), clock.now())
@@ -136,8 +145,9 @@ def forgot_password() -> str | Response:
                 "this message; your password has not changed.\n",
             )
         # The same answer whether or not the account exists (no account enumeration).
-        flash("If an account uses that address, we have sent it a link to reset the password.",
-              "info")
+        flash(
+            "If an account uses that address, we have sent it a link to reset the password.", "info"
+        )
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form)
 
@@ -165,12 +175,15 @@ def account() -> str | Response:
         if not hasher().verify(current_user.password_hash, form.current.data):
             form.current.errors.append("That is not your current password.")
         else:
-            services.set_password(db.session, current_user, form.password.data, hasher(),
-                                  clock.now())
+            services.set_password(
+                db.session, current_user, form.password.data, hasher(), clock.now()
+            )
             sign_in(current_user)  # every other session has ended; this one starts afresh
             db.session.commit()
-            flash("Your password has been changed. You have been signed out everywhere else.",
-                  "success")
+            flash(
+                "Your password has been changed. You have been signed out everywhere else.",
+                "success",
+            )
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form)
 

@@ -135,9 +135,13 @@ def test_password_change_ends_other_sessions(app, client, world):
     elsewhere = app.test_client()
     login(elsewhere, world.learner)
     response = post(
-        client, "/account",
-        {"current": PASSWORD, "password": "new tidal lantern phrase", "confirm":
-         "new tidal lantern phrase"},
+        client,
+        "/account",
+        {
+            "current": PASSWORD,
+            "password": "new tidal lantern phrase",
+            "confirm": "new tidal lantern phrase",
+        },
     )
     assert response.status_code == 302
     assert client.get("/courses").status_code == 200  # this device stays signed in
@@ -149,9 +153,13 @@ def test_password_change_ends_other_sessions(app, client, world):
 def test_password_change_needs_the_current_password(client, world):
     login(client, world.learner)
     response = post(
-        client, "/account",
-        {"current": "not my password", "password": "new tidal lantern phrase",
-         "confirm": "new tidal lantern phrase"},
+        client,
+        "/account",
+        {
+            "current": "not my password",
+            "password": "new tidal lantern phrase",
+            "confirm": "new tidal lantern phrase",
+        },
     )
     assert "not your current password" in response.get_data(as_text=True)
 
@@ -166,7 +174,9 @@ def test_password_reset_by_emailed_token(app, client, world):
     assert response.status_code == 302
     link = _reset_link(app)
     assert client.get(link).status_code == 200
-    post(client, link, {"password": "fresh harbor passphrase", "confirm": "fresh harbor passphrase"})
+    post(
+        client, link, {"password": "fresh harbor passphrase", "confirm": "fresh harbor passphrase"}
+    )
     login(app.test_client(), world.learner, "fresh harbor passphrase")
     # The token worked once: the password hash it was bound to has changed.
     assert client.get(link).status_code == 400
@@ -174,8 +184,9 @@ def test_password_reset_by_emailed_token(app, client, world):
 
 def test_password_reset_does_not_reveal_accounts(app, client, world):
     known = post(client, "/password/forgot", {"email": world.learner.email}, follow_redirects=True)
-    unknown = post(client, "/password/forgot", {"email": "nobody@example.org"},
-                   follow_redirects=True)
+    unknown = post(
+        client, "/password/forgot", {"email": "nobody@example.org"}, follow_redirects=True
+    )
     assert "If an account uses that address" in known.get_data(as_text=True)
     assert "If an account uses that address" in unknown.get_data(as_text=True)
     assert len(app.extensions["lms.outbox"]) == 1
@@ -194,16 +205,23 @@ def test_disabled_account_cannot_sign_in_and_is_signed_out(app, client, world):
     world.learner.active = False
     db.session.commit()
     assert client.get("/courses").status_code == 302
-    response = post(app.test_client(), "/login",
-                    {"email": world.learner.email, "password": PASSWORD})
+    response = post(
+        app.test_client(), "/login", {"email": world.learner.email, "password": PASSWORD}
+    )
     assert response.status_code == 200
 
 
 def test_security_headers(client, world):
     response = client.get("/login")
     csp = response.headers["Content-Security-Policy"]
-    for directive in ("default-src 'none'", "script-src 'self'", "base-uri 'none'",
-                      "frame-ancestors 'none'", "object-src 'none'", "form-action 'self'"):
+    for directive in (
+        "default-src 'none'",
+        "script-src 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+        "form-action 'self'",
+    ):
         assert directive in csp
     assert "unsafe-inline" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -215,8 +233,13 @@ def test_production_cookie_flags(world):
     from lms import create_app
     from tests.conftest import app_config
 
-    app = create_app(app_config(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_NAME="__Host-harbor",
-                                DATABASE_URL=str(db.engine.url)))
+    app = create_app(
+        app_config(
+            SESSION_COOKIE_SECURE=True,
+            SESSION_COOKIE_NAME="__Host-harbor",
+            DATABASE_URL=str(db.engine.url),
+        )
+    )
     client = app.test_client()
     response = client.get("/login", base_url="https://localhost")
     cookie = response.headers["Set-Cookie"]

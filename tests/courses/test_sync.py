@@ -51,7 +51,9 @@ def test_changed_module_gets_a_new_version_and_progress_survives(client, world, 
     report = sync_content(db.session, load_tree(tree_copy), clock.now())
     db.session.commit()
     assert report.updated == ["course:foundations", "module:foundations/trauma-informed-approach"]
-    module = db.session.scalars(select(Module).where(Module.slug == "trauma-informed-approach")).one()
+    module = db.session.scalars(
+        select(Module).where(Module.slug == "trauma-informed-approach")
+    ).one()
     assert module.version == 2 and "One more sentence" in module.html
     progress = db.session.scalars(select(ModuleProgress)).one()
     assert progress.completed_at is not None and progress.completed_version == 1
@@ -79,7 +81,9 @@ def test_removed_module_is_retired_not_deleted(app, tree_copy):
     assert report.retired == ["module:foundations/how-exploitation-happens"]
     assert db.session.scalar(select(func.count(Module.id))) == 3
     # Putting it back restores the same row (same id, progress still attached).
-    shutil.copy(CONTENT / "foundations" / "02-how-exploitation-happens.md", tree_copy / "foundations")
+    shutil.copy(
+        CONTENT / "foundations" / "02-how-exploitation-happens.md", tree_copy / "foundations"
+    )
     sync_content(db.session, load_tree(tree_copy), clock.now())
     db.session.commit()
     assert db.session.scalar(select(func.count(Module.id)).where(Module.active)) == 3
@@ -94,7 +98,9 @@ def test_a_broken_tree_changes_nothing(app, tree_copy):
     good = next(tree_copy.glob("foundations/01-*.md"))
     good.write_text(good.read_text() + "\nNew text.\n")  # a valid change ...
     bad = next(tree_copy.glob("foundations/03-*.md"))
-    bad.write_text(bad.read_text().replace("minutes:", "minutes: -5\nx_minutes:", 1))  # ... and a bad one
+    bad.write_text(
+        bad.read_text().replace("minutes:", "minutes: -5\nx_minutes:", 1)
+    )  # ... and a bad one
     with pytest.raises(ContentError):
         load_tree(tree_copy)
     result = app.test_cli_runner().invoke(content_sync, [str(tree_copy)])

@@ -5,10 +5,10 @@ Revises: (none)
 Create Date: 2026-11-29 23:08:46.988181
 """
 
-from alembic import op
 import sqlalchemy as sa
-import lms.db
+from alembic import op
 
+import lms.db
 
 revision = "0001"
 down_revision = None
