@@ -11,6 +11,9 @@ LMS = Path(__file__).resolve().parent.parent / "lms"
 PURE = [
     "courses/spec.py",
     "courses/loader.py",
+    "courses/frontmatter.py",
+    "courses/site.py",
+    "courses/variables.py",
     "courses/markdown.py",
     "auth/throttle.py",
     "auth/passwords.py",

@@ -30,6 +30,13 @@ CALLOUTS: dict[str, str] = {
 H1_MESSAGE = "use ## for sections; the page supplies the title"
 _REL = "noopener noreferrer"
 _FOOTNOTE_ID = re.compile(r"fn(?:ref)?\d+")
+#: Ids the page templates put around rendered content; a heading never takes one of these.
+RESERVED_IDS = frozenset({
+    "main", "module-title", "objectives-heading", "toc-heading", "sources-heading",
+    "finish-heading", "note-heading", "support-heading", "modules-heading", "about-heading",
+    "required-heading", "optional-heading", "change-password", "pause-section-end",
+    "pause-section-aside",
+})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -202,7 +209,7 @@ def _process(tokens: list[Token]) -> tuple[list[TocEntry], list[str], list[Issue
     toc: list[TocEntry] = []
     text: list[str] = []
     issues: list[Issue] = []
-    used: set[str] = set()
+    used: set[str] = set(RESERVED_IDS)
     block_line = 1
     for idx, token in enumerate(tokens):
         if token.map:

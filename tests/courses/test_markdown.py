@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from lms.courses.markdown import (
     CALLOUTS,
     H1_MESSAGE,
+    RESERVED_IDS,
     TocEntry,
     render_checked,
     render_markdown,
@@ -141,6 +143,25 @@ def test_heading_ids_are_unique_and_stable() -> None:
     assert ids == ["a", "a-2", "a-2-2", "ca-va", "section", "section-fn1"]
     assert len(set(ids)) == len(ids)
     assert render_markdown("## A\n\n## A\n").html == render_markdown("## A\n\n## A\n").html
+
+
+def test_heading_ids_never_clash_with_page_template_ids() -> None:
+    rendered = render_markdown("## Main\n\n## Main 2\n\n### TOC heading\n\n## Sources heading\n")
+    ids = [entry.id for entry in rendered.toc]
+    assert ids == ["main-2", "main-2-2", "toc-heading-2", "sources-heading-2"]
+    for reserved in RESERVED_IDS:
+        html = render_markdown(f"## {reserved}\n").html
+        assert f'id="{reserved}"' not in html
+        assert f'<h2 id="{reserved}-2">' in html
+
+
+def test_reserved_ids_cover_every_fixed_id_in_the_templates() -> None:
+    templates = Path(__file__).resolve().parents[2] / "lms" / "templates"
+    fixed = set()
+    for path in templates.rglob("*.html"):
+        fixed.update(re.findall(r'\bid="([^"{]+)"', path.read_text(encoding="utf-8")))
+    assert fixed
+    assert fixed <= RESERVED_IDS
 
 
 def test_toc_lists_h2_and_h3_with_plain_text_titles() -> None:
