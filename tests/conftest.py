@@ -138,8 +138,13 @@ def make_user(
     )
     hasher = Hasher(1, 1024, 1)
     new = auth_services.NewUser(
-        name.title(), f"{name}@example.org", PASSWORD, agency.id if agency else None,
-        discipline.id if discipline else None, date(2025, 1, 6), role,
+        name.title(),
+        f"{name}@example.org",
+        PASSWORD,
+        agency.id if agency else None,
+        discipline.id if discipline else None,
+        date(2025, 1, 6),
+        role,
     )
     return auth_services.create_user(db.session, new, hasher, clock.now())
 
@@ -148,14 +153,23 @@ def make_user(
 def world(app: Flask) -> World:
     """Sync the real curriculum and create two agencies and a persona of every role."""
     sync_content(db.session, load_tree(CONTENT), clock.now())
-    agency = Agency(name="Harbor City Police Department", type=AgencyType.LAW_ENFORCEMENT,
-                    county="Harbor County", region="Coastal")
-    other = Agency(name="Pine County Juvenile Probation", type=AgencyType.JUVENILE_JUSTICE,
-                   county="Pine County", region="Northern")
+    agency = Agency(
+        name="Harbor City Police Department",
+        type=AgencyType.LAW_ENFORCEMENT,
+        county="Harbor County",
+        region="Coastal",
+    )
+    other = Agency(
+        name="Pine County Juvenile Probation",
+        type=AgencyType.JUVENILE_JUSTICE,
+        county="Pine County",
+        region="Northern",
+    )
     db.session.add_all([agency, other])
     db.session.flush()
     w = World(
-        agency, other,
+        agency,
+        other,
         learner=make_user("learner", Role.LEARNER, agency),
         coordinator=make_user("coordinator", Role.COORDINATOR, agency),
         overseer=make_user("overseer", Role.OVERSEER, None, "leadership"),
@@ -189,7 +203,11 @@ def login(client: FlaskClient, user: User | None, password: str = PASSWORD) -> N
         return
     response = client.post(
         "/login",
-        data={"email": user.email, "password": password, "csrf_token": csrf_token(client, "/login")},
+        data={
+            "email": user.email,
+            "password": password,
+            "csrf_token": csrf_token(client, "/login"),
+        },
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
 
