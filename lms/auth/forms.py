@@ -8,7 +8,6 @@ from wtforms.validators import (
     DataRequired,
     Email,
     EqualTo,
-    InputRequired,
     Length,
     ValidationError,
 )
@@ -66,8 +65,8 @@ class RegistrationForm(FlaskForm):
         filters=[_strip],
         validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
     )
-    agency = SelectField("Agency", coerce=_choice_id, validators=[InputRequired()])
-    discipline = SelectField("Discipline", coerce=_choice_id, validators=[InputRequired()])
+    agency = SelectField("Agency", coerce=_choice_id, validate_choice=False)
+    discipline = SelectField("Discipline", coerce=_choice_id, validate_choice=False)
     employment_start = DateField(
         "Date you started in this role",
         validators=[DataRequired(message="Enter a date, for example 2024-03-15."), _not_future],
@@ -82,6 +81,19 @@ class RegistrationForm(FlaskForm):
         "Repeat the password",
         validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")],
     )
+
+    def validate_agency(self, field: SelectField) -> None:
+        """Refuse the placeholder and anything not offered (all errors show at once)."""
+        _offered(field, "Choose your agency from the list.")
+
+    def validate_discipline(self, field: SelectField) -> None:
+        """Refuse the placeholder and anything not offered."""
+        _offered(field, "Choose your discipline from the list.")
+
+
+def _offered(field: SelectField, message: str) -> None:
+    if field.data == 0 or field.data not in {value for value, _label in field.choices}:
+        raise ValidationError(message)
 
 
 class ForgotPasswordForm(FlaskForm):

@@ -98,28 +98,23 @@ def register() -> str | Response:
         (d.id, d.name) for d in disciplines
     ]
     if form.validate_on_submit():
-        if form.agency.data not in {a.id for a in agencies}:
-            form.agency.errors.append("Choose your agency from the list.")
-        if form.discipline.data not in {d.id for d in disciplines}:
-            form.discipline.errors.append("Choose your discipline from the list.")
-        if not form.agency.errors and not form.discipline.errors:
-            new = services.NewUser(
-                form.name.data,
-                form.email.data,
-                form.password.data,
-                form.agency.data,
-                form.discipline.data,
-                form.employment_start.data,
-            )
-            try:
-                user = services.create_user(db.session, new, hasher(), clock.now())
-            except services.EmailTaken as taken:
-                form.email.errors.append(str(taken))
-            else:
-                sign_in(user)
-                db.session.commit()
-                flash("Welcome to Harbor. Your account is ready.", "success")
-                return redirect(url_for("courses.catalogue"))
+        new = services.NewUser(
+            form.name.data,
+            form.email.data,
+            form.password.data,
+            form.agency.data,
+            form.discipline.data,
+            form.employment_start.data,
+        )
+        try:
+            user = services.create_user(db.session, new, hasher(), clock.now())
+        except services.EmailTaken as taken:
+            form.email.errors.append(str(taken))
+        else:
+            sign_in(user)
+            db.session.commit()
+            flash("Welcome to Harbor. Your account is ready.", "success")
+            return redirect(url_for("courses.catalogue"))
     return render_template("auth/register.html", form=form)
 
 

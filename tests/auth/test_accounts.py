@@ -248,3 +248,11 @@ def test_production_cookie_flags(world):
         assert flag in cookie
     assert "Domain" not in cookie
     assert "Strict-Transport-Security" in response.headers
+
+
+def test_an_empty_registration_shows_every_error_at_once(client, world):
+    blank = dict.fromkeys(_registration(world), "")
+    html = post(client, "/register", blank).get_data(as_text=True)
+    for field in ("name", "email", "agency", "discipline", "employment_start", "password"):
+        assert f'id="{field}-error"' in html, field
+    assert "Choose your agency from the list" in html
