@@ -25,7 +25,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         hops = int(app.config["TRUST_PROXY"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
-    from lms import errors, security
+    from lms import errors, security, templating
     from lms.auth import sessions
     from lms.extensions import csrf, db
 
@@ -34,12 +34,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     sessions.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    templating.init_app(app)
 
+    from lms.assessments.views import bp as assessments_bp
     from lms.auth.views import bp as auth_bp
     from lms.courses.views import bp as courses_bp
     from lms.site.views import bp as site_bp
 
-    for blueprint in (site_bp, auth_bp, courses_bp):
+    for blueprint in (site_bp, auth_bp, courses_bp, assessments_bp):
         app.register_blueprint(blueprint)
 
     from lms.cli import register_commands

@@ -15,7 +15,9 @@ from lms import clock
 
 def register_commands(app: Flask) -> None:
     """Attach the command groups to ``app.cli``."""
-    for group in (db_group, content_group, users_group, demo_group):
+    from lms.assessments.cli import gift_group, quiz_group
+
+    for group in (db_group, content_group, users_group, demo_group, quiz_group, gift_group):
         app.cli.add_command(group)
 
 
@@ -213,6 +215,24 @@ def users_set_role(email: str, role: str, agency: str | None) -> None:
         raise click.UsageError(str(error)) from error
     db.session.commit()
     click.echo(f"{user.email} is now {role}.")
+
+
+@users_group.command("set-extra-time")
+@click.argument("email")
+@click.argument("percent", type=click.IntRange(0, 300))
+@with_appcontext
+def users_set_extra_time(email: str, percent: int) -> None:
+    """Give EMAIL extra time on timed quizzes (an accommodation), as PERCENT of the limit."""
+    from lms.auth.models import User
+    from lms.auth.services import normalise_email
+    from lms.extensions import db
+
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise click.UsageError(f"No account with email {email}.")
+    user.extra_time_percent = percent
+    db.session.commit()
+    click.echo(f"{user.email} now has {percent}% extra time on timed quizzes.")
 
 
 def _agency(name: str):  # type: ignore[no-untyped-def]

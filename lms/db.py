@@ -7,10 +7,11 @@ context) is all the app needs, and it keeps SQLAlchemy 2.0's typed API unwrapped
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from fractions import Fraction
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
@@ -44,11 +45,24 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+class FractionType(TypeDecorator[Fraction]):
+    """An exact fraction stored as text ("3/4"), so scores never round at the pass mark."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value: Fraction | None, dialect: Any) -> str | None:
+        return None if value is None else str(Fraction(value))
+
+    def process_result_value(self, value: str | None, dialect: Any) -> Fraction | None:
+        return None if value is None else Fraction(value)
+
+
 class Base(DeclarativeBase):
     """Base of every model; constraint names follow one convention so migrations are stable."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime()}
+    type_annotation_map = {datetime: UTCDateTime(), Fraction: FractionType()}
 
 
 def make_engine(url: str) -> Engine:

@@ -12,6 +12,8 @@ ARGS = {
     "module_slug": "what-cse-is",
     "token": "not-a-token",
     "filename": "css/harbor.css",
+    "quiz_slug": "final",
+    "number": 1,
 }
 SIGNED_IN = ["learner", "coordinator", "overseer", "admin", "fred"]
 
@@ -55,6 +57,20 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "courses.pause"): members(302),
     ("GET", "courses.paused"): members(200),
     ("POST", "courses.complete"): members(302),
+    ("GET", "assessments.overview"): members(200),
+    ("POST", "assessments.start"): members(302),
+    # Attempt 1 does not exist yet for anyone: each persona only ever finds their own.
+    ("GET", "assessments.attempt"): members(404),
+    ("POST", "assessments.answer"): members(404),
+    ("GET", "assessments.review"): members(404),
+    ("GET", "assessments.statistics"): {
+        "anonymous": 302,
+        "learner": 403,
+        "coordinator": 403,
+        "fred": 403,
+        "overseer": 200,
+        "admin": 200,
+    },
 }
 
 

@@ -89,6 +89,8 @@ class User(UserMixin, Base):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     discipline_id: Mapped[int | None] = mapped_column(ForeignKey("disciplines.id"), index=True)
     employment_start: Mapped[date | None]
+    #: Accommodation: extra time on timed quizzes, as a percentage of the time limit.
+    extra_time_percent: Mapped[int] = mapped_column(default=0, server_default="0")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
     password_changed_at: Mapped[datetime | None]

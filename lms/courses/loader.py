@@ -59,6 +59,10 @@ def _suggest(word: str, choices: Any) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+#: Module slugs that would collide with course pages (/courses/<course>/quiz, .../resume).
+RESERVED_MODULE_SLUGS = frozenset({"quiz", "resume"})
+
+
 class _Loader:
     """One pass over a content tree, collecting every problem on the way."""
 
@@ -158,6 +162,7 @@ class _Loader:
             slugs[slug] = rel
         overview = self.markdown(body, body_line, rel, site, module=False)
         modules = self.modules(directory, rel, site)
+        quizzes = self.quizzes(directory, {m.slug for m in modules})
         if len(self.problems) > before or None in (slug, title, summary, hours, version, months):
             return None
         fields = {
@@ -173,8 +178,21 @@ class _Loader:
         }
         return CourseSpec(
             slug, title, summary, disciplines, hours, version, months,  # type: ignore[arg-type]
-            overview.html, _digest(fields), modules, self.rel(directory),
+            overview.html, _digest(fields), modules, self.rel(directory), quizzes,
         )  # fmt: skip
+
+    def quizzes(self, directory: Path, module_slugs: set[str]) -> tuple[Any, ...]:
+        """Parse the course's ``quiz-<slug>.md`` files (checked with the assessments core)."""
+        from lms.assessments.content import load_quizzes
+
+        files = []
+        for path in sorted(directory.glob("quiz-*.md")):
+            text = self.read(path)
+            if text is not None:
+                files.append((self.rel(path), path.stem.removeprefix("quiz-"), text))
+        quizzes, problems = load_quizzes(files, module_slugs)
+        self.problems.extend(problems)
+        return quizzes
 
     def modules(self, directory: Path, course_rel: str, site: SiteSpec) -> tuple[ModuleSpec, ...]:
         positions: dict[int, str] = {}
@@ -191,6 +209,8 @@ class _Loader:
             rel, position, slug = self.rel(path), int(match[1]), match[2]
             if not SLUG.fullmatch(slug):
                 self.add(rel, 1, f"module slug '{slug}' (from the file name) must be {SLUG_HINT}")
+            if slug in RESERVED_MODULE_SLUGS:
+                self.add(rel, 1, f"module slug '{slug}' is reserved for the course's own pages")
             if position in positions:
                 self.add(rel, 1, f"position {position} is already used by {positions[position]}")
             positions.setdefault(position, path.name)

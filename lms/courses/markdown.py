@@ -35,7 +35,8 @@ RESERVED_IDS = frozenset({
     "main", "module-title", "objectives-heading", "toc-heading", "sources-heading",
     "finish-heading", "note-heading", "support-heading", "modules-heading", "about-heading",
     "required-heading", "optional-heading", "change-password", "pause-section-end",
-    "pause-section-aside",
+    "pause-section-aside", "quizzes-heading", "history-heading", "timer", "confirm",
+    "gain-heading", "items-heading",
 })  # fmt: skip
 
 
@@ -268,6 +269,11 @@ def render_checked(text: str) -> tuple[Rendered, tuple[Issue, ...]]:
 def render_markdown(text: str) -> Rendered:
     """Render markdown to sanitised HTML with a table of contents and word count."""
     return render_checked(text)[0]
+
+
+def render_inline(text: str) -> str:
+    """Render one line of markdown (emphasis, code, links) to sanitised HTML, without a <p>."""
+    return sanitise(_MD.renderInline(text))
 
 
 def unknown_containers(text: str) -> list[tuple[int, str]]:

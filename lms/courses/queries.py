@@ -187,6 +187,8 @@ class ModulePage:
     #: 1-based place of the module among the course's active modules, and how many there are.
     number: int
     count: int
+    #: Slug of the knowledge check that follows this module, if any.
+    check_quiz: str | None = None
 
 
 def module_page(db: Session, course_slug: str, module_slug: str, user_id: int) -> ModulePage | None:
@@ -212,7 +214,12 @@ def module_page(db: Session, course_slug: str, module_slug: str, user_id: int) -
     index = [s.slug for s in siblings].index(module.slug)
     previous = Neighbour(*siblings[index - 1]) if index > 0 else None
     following = Neighbour(*siblings[index + 1]) if index + 1 < len(siblings) else None
-    return ModulePage(module, progress, previous, following, index + 1, len(siblings))
+    from lms.assessments.models import Quiz
+
+    check = db.scalar(
+        select(Quiz.slug).where(Quiz.module_id == module.id, Quiz.active, Quiz.kind == "check")
+    )
+    return ModulePage(module, progress, previous, following, index + 1, len(siblings), check)
 
 
 def current_site(db: Session) -> dict[str, Any]:

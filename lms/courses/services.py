@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lms.assessments.services import sync_quizzes
 from lms.auth.models import Discipline, User
 from lms.courses.models import ContentSync, Course, Enrollment, Module, ModuleProgress
 from lms.courses.spec import ContentTree, CourseSpec, ModuleSpec
@@ -48,11 +49,14 @@ def sync_content(db: Session, tree: ContentTree, now: datetime) -> SyncReport:
     disciplines = _sync_disciplines(db, tree, report)
     existing = {c.slug: c for c in db.scalars(select(Course))}
     for spec in tree.courses:
-        _sync_course(db, existing.get(spec.slug), spec, disciplines, now, report)
+        course = _sync_course(db, existing.get(spec.slug), spec, disciplines, now, report)
+        # Quizzes are versioned apart from the course text (each question on its own).
+        report.updated.extend(sync_quizzes(db, course, spec.quizzes, now))
     for slug, course in existing.items():
         if course.active and slug not in {c.slug for c in tree.courses}:
             course.active = False
             report.retired.append(f"course:{slug}")
+            report.retired.extend(sync_quizzes(db, course, (), now))
     site = _site_data(tree)
     latest = db.scalar(select(ContentSync).order_by(ContentSync.id.desc()).limit(1))
     if report.changed or latest is None or latest.site != site:
@@ -106,7 +110,7 @@ def _sync_course(
     elif course.content_hash != spec.content_hash or not course.active:
         report.updated.append(f"course:{spec.slug}")
     else:
-        return  # the course hash covers its modules, so nothing below can differ
+        return course  # the course hash covers its modules, so nothing below can differ
     course.title, course.summary, course.hours = spec.title, spec.summary, spec.hours
     course.version, course.validity_months = spec.version, spec.validity_months
     course.overview_html, course.content_hash = spec.overview_html, spec.content_hash
@@ -120,6 +124,7 @@ def _sync_course(
         if module.active and slug not in {m.slug for m in spec.modules}:
             module.active = False
             report.retired.append(f"module:{spec.slug}/{slug}")
+    return course
 
 
 def _sync_module(

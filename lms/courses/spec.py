@@ -147,6 +147,8 @@ class CourseSpec:
     content_hash: str
     modules: tuple[ModuleSpec, ...]
     path: str
+    #: The course's quizzes (lms.assessments.spec.QuizSpec), sorted by slug.
+    quizzes: tuple[Any, ...] = ()
 
     def module(self, slug: str) -> ModuleSpec | None:
         """Return the module with this slug, or None."""

@@ -44,7 +44,13 @@ def course(course_slug: str) -> str:
     )
     if outline is None:
         abort(404)
-    return render_template("courses/course.html", outline=outline)
+    from lms.assessments.queries import course_quizzes, standing
+
+    quizzes = [
+        standing(db.session, q, current_user.id)
+        for q in course_quizzes(db.session, outline.course.id)
+    ]
+    return render_template("courses/course.html", outline=outline, quizzes=quizzes)
 
 
 @bp.get("/<course_slug>/resume")

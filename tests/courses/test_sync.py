@@ -76,11 +76,16 @@ def test_removed_module_is_retired_not_deleted(app, tree_copy):
     sync_content(db.session, load_tree(tree_copy), clock.now())
     db.session.commit()
     next(tree_copy.glob("foundations/02-*.md")).unlink()
+    # Its knowledge check goes with it (a check must follow a module of the course).
+    check = tree_copy / "foundations" / "quiz-check-how-exploitation-happens.md"
+    saved_check = check.read_text()
+    check.unlink()
     report = sync_content(db.session, load_tree(tree_copy), clock.now())
     db.session.commit()
     assert report.retired == ["module:foundations/how-exploitation-happens"]
     assert db.session.scalar(select(func.count(Module.id))) == 3
     # Putting it back restores the same row (same id, progress still attached).
+    check.write_text(saved_check)
     shutil.copy(
         CONTENT / "foundations" / "02-how-exploitation-happens.md", tree_copy / "foundations"
     )

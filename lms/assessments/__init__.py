@@ -1,0 +1,1 @@
+"""Assessments: quizzes authored in content/, scored on the server, with item statistics."""
