@@ -24,6 +24,9 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SECURE": True,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    #: Lifetimes are enforced on the server (user_sessions), so the cookie need not be
+    #: re-signed and re-sent on every response.
+    "SESSION_REFRESH_EACH_REQUEST": False,
     #: Absolute lifetime of a login (ASVS 7.3.2); idle timeout below (ASVS 7.3.1).
     "SESSION_ABSOLUTE_HOURS": 12,
     "SESSION_IDLE_MINUTES": 60,

@@ -16,8 +16,7 @@ read as LF. A file is front matter, an optional intro, then one or more question
     kind: final
     pass_mark: 80%
     draw:
-      law: 2
-      practice: 3
+      law: 1
     attempts: 3
     grading: highest
     cooldown_minutes: 60
@@ -71,7 +70,7 @@ shuffle_questions    ``true`` or ``false``                          true
 
 Intro
 -----
-Markdown between the front matter and the first question, shown before starting.
+Markdown between the front matter and the first question, shown before starting. Optional.
 
 Questions
 ---------
@@ -80,7 +79,8 @@ The id is stable (responses and statistics hang off it): lowercase letters, digi
 hyphens, unique in the file. **Every** line starting ``## `` starts a question, even inside a
 code block, so stems, intros and explanations cannot use level-2 headings (use ``###``).
 
-Directly under the heading (no blank line) come header lines, ``key: value``:
+Directly under the heading (no blank line: one there is reported) come header lines,
+``key: value``; unknown keys are problems:
 
 ==================  ============================================================= ========
 kind                ``single``, ``multiple``, ``true_false``, ``short``,           required
@@ -94,10 +94,15 @@ scoring             ``all_or_nothing`` or ``relative_next`` (ordering only)     
 ==================  ============================================================= ========
 
 Then a blank line, the **stem** (markdown, any number of paragraphs), the **answers** (syntax
-by kind, below) and an optional **explanation**: a line ``explanation: text`` whose text may
-go on over following lines indented by two spaces (or a tab; blank lines are allowed inside).
-The explanation is the general feedback shown after submission; the curriculum requires one
-(``require_explanations=True`` reports its absence). Nothing but indented lines may follow it.
+by kind, below) and an optional **explanation**: a line starting ``explanation:`` (at the
+start of the line), with text after the colon and/or on the following lines indented by two
+spaces or a tab (that indent is removed; blank lines may separate paragraphs). It is the
+general feedback shown after submission; the curriculum requires one (the content loader
+passes ``require_explanations=True``). Only indented or blank lines may follow it::
+
+    explanation: Under the TVPA a person under 18 cannot consent to a commercial sex act.
+
+      Anything of value (food, shelter, money) makes the act commercial.
 
 Where the answers start: for single, multiple, true_false, short and numerical questions, at
 the first line shaped like one of their answers (``- [..] ``, ``answer:``, ``= ``); everything
@@ -106,9 +111,12 @@ ordering answers are ordinary lists, so they are the *last* list of the question
 with a sentence, not a bullet or numbered list.
 
 Weights are shares of the question's points: ``[50%]``, ``[-25%]``, ``[12.5%]`` or ``[1/3]``.
+Answer and item texts are one line each; feedback lines (``feedback:``, ``feedback_true:``,
+``feedback_false:``) are one line too.
 
 single, multiple
-    One line per choice, in the order shown (ids ``a``, ``b``, ``c``, ... in that order)::
+    One line per choice, ``- [mark] text`` with a space after ``]``, in the order shown
+    (ids ``a``, ``b``, ``c``, ..., ``z``, ``aa``, ... in that order)::
 
         - [x] right             single: 1; multiple: the [x] choices share 1 equally
         - [ ] wrong             single: 0; multiple: see below
@@ -160,7 +168,10 @@ format can hold, or dumping raises ``ValueError`` naming what would read back di
   fields a kind does not use keep their defaults.
 
 The writer escapes what it can: an accepted answer starting with ``[`` is written with an
-explicit weight (``= [100%] [sic]``), and weights with no finite percentage as ``[1/3]``.
+explicit weight (``= [100%] [sic]``), weights with no finite percentage as ``[1/3]``, and a
+numerical answer whose source text it cannot read (empty, or another format's, like GIFT's
+``42:0.5``) as ``low..high`` (that source is what reads back). The written form is
+canonical: writing a parsed file again gives the same text.
 """
 
 from __future__ import annotations
@@ -173,10 +184,7 @@ from lms.assessments import quizfile_syntax as syn
 from lms.assessments.quizfile_dump import difference, dump_question, write_quiz
 from lms.assessments.quizfile_questions import parse_question
 from lms.assessments.quizfile_settings import read_header, read_settings
-from lms.assessments.spec import (
-    Question,
-    QuizSpec,
-)
+from lms.assessments.spec import Question, QuizSpec
 from lms.courses.frontmatter import SLUG, SLUG_HINT, Fields, split_front_matter
 from lms.courses.spec import Problem
 

@@ -144,7 +144,9 @@ def dump_question(question: Question) -> str:
     """
     try:
         text = write_question(question)
-    except (AttributeError, TypeError, ValueError, KeyError) as exc:
+        # A source the format cannot read (empty, or another format's) is written as low..high.
+        numbers = tuple(dataclasses.replace(n, source=numeric_source(n)) for n in question.numbers)
+    except (AttributeError, TypeError, ValueError, KeyError, ArithmeticError) as exc:
         raise ValueError(f"cannot write question '{question.id}': {exc}") from exc
     rows = text.split("\n")
     if any(syn.is_heading(row) for row in rows[1:]):
@@ -153,8 +155,6 @@ def dump_question(question: Question) -> str:
             "'## ', which would start a new question"
         )
     parsed = parse_question(rows, 1, "")
-    # A source the format cannot read (empty, or another format's) is written as low..high.
-    numbers = tuple(dataclasses.replace(n, source=numeric_source(n)) for n in question.numbers)
     wanted = dataclasses.replace(question, line=0, numbers=numbers)
     if parsed.question is None:
         problem = parsed.problems[0] if parsed.problems else None
@@ -187,7 +187,10 @@ def write_quiz(quiz: QuizSpec) -> str:
         show_answers=str(settings.show_answers),
         shuffle_questions=settings.shuffle_questions,
     )
-    front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1 << 30)
+    try:
+        front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1 << 30)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"cannot write quiz '{quiz.slug}': {exc}") from exc
     parts = [f"---\n{front}---\n"]
     if quiz.intro:
         parts.append(f"{quiz.intro}\n")

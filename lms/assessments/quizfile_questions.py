@@ -48,6 +48,13 @@ class _Reader(AnswerReader):
         """Read the ``key: value`` lines under the heading; return them and the next index."""
         found: dict[str, tuple[int, str]] = {}
         index = 1
+        while index < len(self.rows) and syn.is_blank(self.rows[index]):
+            index += 1
+        match = syn.HEADER.fullmatch(self.rows[index]) if index < len(self.rows) else None
+        if index == 1 or not (match and match[1] in HEADER_KEYS):
+            index = 1  # no header, or it starts right under the heading
+        else:
+            self.add(index, "header lines go directly under the heading: remove the blank line")
         while index < len(self.rows) and not syn.is_blank(self.rows[index]):
             match = syn.HEADER.fullmatch(self.rows[index])
             if match is None:

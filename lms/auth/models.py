@@ -95,8 +95,9 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime]
     password_changed_at: Mapped[datetime | None]
 
-    agency: Mapped[Agency | None] = relationship(lazy="joined", innerjoin=False)
-    discipline: Mapped[Discipline | None] = relationship(lazy="joined", innerjoin=False)
+    #: Loaded on first use: most pages never need them, and the user is loaded on every request.
+    agency: Mapped[Agency | None] = relationship()
+    discipline: Mapped[Discipline | None] = relationship()
 
     #: The raw token of the session making the current request (not a column).
     session_token = None  # type: str | None

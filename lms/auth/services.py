@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from lms.auth.models import Agency, Discipline, LoginAttempt, Role, User, UserSession
@@ -145,22 +145,36 @@ def start_session(db: Session, user: User, now: datetime, address: str, agent: s
     return token
 
 
+#: Built once: this runs on every signed-in request. One entity (the user) is loaded; the
+#: session row comes back as plain columns.
+_SESSION_BY_HASH = (
+    select(User, UserSession.id, UserSession.created_at, UserSession.last_seen_at)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(UserSession.token_hash == bindparam("token_hash"))
+)
+
+
 def resolve_session(
     db: Session, token: str, now: datetime, idle: timedelta, absolute: timedelta
 ) -> User | None:
-    """Return the user of a live session token; end it if idle or too old."""
-    row = db.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
+    """Return the user of a live session token; end it if idle or too old.
+
+    Writes only when the session ends or its last activity is more than a minute old, so
+    most page views cost no write; ``db.info["session_touched"]`` tells the caller to commit.
+    """
+    row = db.execute(_SESSION_BY_HASH, {"token_hash": token_hash(token)}).first()
     if row is None:
         return None
-    if now - row.last_seen_at > idle or now - row.created_at > absolute or not row.user.active:
-        db.delete(row)
-        db.flush()
+    user, session_id, created_at, last_seen_at = row
+    if now - last_seen_at > idle or now - created_at > absolute or not user.active:
+        db.execute(delete(UserSession).where(UserSession.id == session_id))
+        db.info["session_touched"] = True
         return None
     # Record activity at most once a minute: a write per page view would cost more than it tells.
-    if now - row.last_seen_at > timedelta(minutes=1):
-        row.last_seen_at = now
-        db.flush()
-    return row.user
+    if now - last_seen_at > timedelta(minutes=1):
+        db.execute(update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now))
+        db.info["session_touched"] = True
+    return user
 
 
 def end_session(db: Session, token: str) -> None:

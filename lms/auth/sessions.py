@@ -37,8 +37,9 @@ def _load(token: str) -> User | None:
         idle=timedelta(minutes=int(config["SESSION_IDLE_MINUTES"])),
         absolute=timedelta(hours=int(config["SESSION_ABSOLUTE_HOURS"])),
     )
+    if db.session.info.pop("session_touched", False):
+        db.session.commit()  # last_seen_at, or an expired session; nothing else is pending yet
     if user is not None:
-        db.session.commit()  # keeps last_seen_at; nothing else is pending this early
         user.session_token = token  # type: ignore[attr-defined]
     return user
 

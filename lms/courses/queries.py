@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, bindparam, exists, func, select
 from sqlalchemy.orm import Session, contains_eager
 
 from lms.courses.models import (
@@ -220,6 +221,152 @@ def module_page(db: Session, course_slug: str, module_slug: str, user_id: int) -
         select(Quiz.slug).where(Quiz.module_id == module.id, Quiz.active, Quiz.kind == "check")
     )
     return ModulePage(module, progress, previous, following, index + 1, len(siblings), check)
+
+
+@dataclass(frozen=True)
+class CourseRef:
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ModuleText:
+    """What the module page shows of a module (plain values, no ORM object)."""
+
+    id: int
+    course_id: int
+    slug: str
+    title: str
+    objectives: list[str]
+    minutes: int
+    content_note: str | None
+    sources: list[dict[str, str]]
+    html: str
+    toc: list[dict[str, Any]]
+    version: int
+    course: CourseRef
+
+
+@dataclass(frozen=True)
+class ProgressView:
+    note_acknowledged_at: datetime | None
+    last_section: str | None
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ModuleReading:
+    """Everything the module page needs for one learner, read in two statements."""
+
+    module: ModuleText
+    progress: ProgressView | None
+    #: The enrollment's resume point (None: not enrolled yet).
+    last_module_id: int | None
+    previous: Neighbour | None
+    next: Neighbour | None
+    number: int
+    count: int
+    check_quiz: str | None
+
+
+@cache
+def _reading_statements() -> tuple[Any, Any]:
+    """Build the module page's two statements once; each request only binds parameters."""
+    from lms.assessments.models import Quiz
+
+    check = (
+        select(Quiz.slug)
+        .where(Quiz.module_id == Module.id, Quiz.active, Quiz.kind == "check")
+        .limit(1)
+        .scalar_subquery()
+    )
+    user = bindparam("user_id")
+    reading = (
+        select(
+            Module.id,
+            Module.course_id,
+            Module.slug,
+            Module.title,
+            Module.objectives,
+            Module.minutes,
+            Module.content_note,
+            Module.sources,
+            Module.html,
+            Module.toc,
+            Module.version,
+            Course.slug.label("course_slug"),
+            Course.title.label("course_title"),
+            ModuleProgress.id.label("progress_id"),
+            ModuleProgress.note_acknowledged_at,
+            ModuleProgress.last_section,
+            ModuleProgress.completed_at,
+            Enrollment.last_module_id,
+            check.label("check_quiz"),
+        )
+        .join(Course, Course.id == Module.course_id)
+        .outerjoin(
+            ModuleProgress,
+            and_(ModuleProgress.module_id == Module.id, ModuleProgress.user_id == user),
+        )
+        .outerjoin(Enrollment, and_(Enrollment.course_id == Course.id, Enrollment.user_id == user))
+        .where(
+            Course.slug == bindparam("course_slug"),
+            Course.active,
+            Module.slug == bindparam("module_slug"),
+            Module.active,
+        )
+    )
+    siblings = (
+        select(Module.slug, Module.title)
+        .where(Module.course_id == bindparam("course_id"), Module.active)
+        .order_by(Module.position)
+    )
+    return reading, siblings
+
+
+def module_reading(
+    db: Session, course_slug: str, module_slug: str, user_id: int
+) -> ModuleReading | None:
+    """Return the module page's data for a learner, or None if there is no such module.
+
+    This is the hottest page: one statement for the module, the learner's progress, the
+    resume point and the knowledge check, one for the neighbours; no ORM objects, and the
+    statements are built once.
+    """
+    reading, sibling_query = _reading_statements()
+    params = {"course_slug": course_slug, "module_slug": module_slug, "user_id": user_id}
+    row = db.execute(reading, params).first()
+    if row is None:
+        return None
+    siblings = db.execute(sibling_query, {"course_id": row.course_id}).all()
+    index = [s.slug for s in siblings].index(row.slug)
+    module = ModuleText(
+        row.id,
+        row.course_id,
+        row.slug,
+        row.title,
+        row.objectives,
+        row.minutes,
+        row.content_note,
+        row.sources,
+        row.html,
+        row.toc,
+        row.version,
+        CourseRef(row.course_slug, row.course_title),
+    )
+    progress = None
+    if row.progress_id is not None:
+        progress = ProgressView(row.note_acknowledged_at, row.last_section, row.completed_at)
+    return ModuleReading(
+        module,
+        progress,
+        row.last_module_id,
+        Neighbour(*siblings[index - 1]) if index > 0 else None,
+        Neighbour(*siblings[index + 1]) if index + 1 < len(siblings) else None,
+        index + 1,
+        len(siblings),
+        row.check_quiz,
+    )
 
 
 def current_site(db: Session) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from lms import clock
 from lms.courses import queries, services
+from lms.courses.fragments import module_fragments
 from lms.courses.models import Course, Module
 from lms.extensions import db
 
@@ -75,34 +76,26 @@ def resume(course_slug: str) -> Response:
 
 @bp.get("/<course_slug>/<module_slug>")
 def module(course_slug: str, module_slug: str) -> str:
-    page = _module_or_404(course_slug, module_slug)
-    note_pending = bool(page.module.content_note) and (
+    page = queries.module_reading(db.session, course_slug, module_slug, current_user.id)
+    if page is None:
+        abort(404)
+    if page.module.content_note and (
         page.progress is None or page.progress.note_acknowledged_at is None
-    )
-    if note_pending:
+    ):
         return render_template("courses/content_note.html", page=page)
     progress = page.progress
-    if progress is None:
-        progress = services.record_visit(db.session, current_user, page.module, None, clock.now())
+    if progress is None or page.last_module_id != page.module.id:
+        # First visit, or the resume point moves here: the only writes this page makes.
+        row = db.session.get(Module, page.module.id)
+        assert row is not None
+        progress = services.record_visit(db.session, current_user, row, None, clock.now())
         db.session.commit()
-    elif _enrollment_moved(page.module):
-        services.record_visit(db.session, current_user, page.module, progress, clock.now())
-        db.session.commit()
-    return render_template("courses/module.html", page=page, progress=progress)
-
-
-def _enrollment_moved(module: Module) -> bool:
-    """Return whether the resume point must move to ``module`` (cheap check, no write)."""
-    from sqlalchemy import select
-
-    from lms.courses.models import Enrollment
-
-    last = db.session.scalar(
-        select(Enrollment.last_module_id).where(
-            Enrollment.user_id == current_user.id, Enrollment.course_id == module.course_id
-        )
+    return render_template(
+        "courses/module.html",
+        page=page,
+        progress=progress,
+        fragments=module_fragments(page.module),
     )
-    return last != module.id
 
 
 @bp.post("/<course_slug>/<module_slug>/note")
