@@ -4,7 +4,6 @@ time limits, attempt limits, versioning and audited re-scoring."""
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import timedelta
 from fractions import Fraction
 from pathlib import Path
@@ -20,26 +19,11 @@ from lms.audit.models import AuditEvent
 from lms.courses.loader import load_tree
 from lms.courses.services import sync_content
 from lms.extensions import db
-from tests.conftest import CONTENT, login, post
+from tests.conftest import login, post
 
 LAB = Path(__file__).parent / "fixtures" / "lab"
 QUIZ = "/courses/quiz-lab/quiz"
 FINAL = f"{QUIZ}/final"
-
-
-@pytest.fixture
-def lab_tree(tmp_path: Path) -> Path:
-    root = tmp_path / "content"
-    shutil.copytree(CONTENT, root)
-    shutil.copytree(LAB, root / "quiz-lab")
-    return root
-
-
-@pytest.fixture
-def lab(world, lab_tree):
-    sync_content(db.session, load_tree(lab_tree), clock.now())
-    db.session.commit()
-    return lab_tree
 
 
 def _items(number: int = 1, user_id: int | None = None) -> list[AttemptItem]:
