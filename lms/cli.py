@@ -89,32 +89,70 @@ def _content_dir(directory: str | None) -> Path:
     return Path(directory or current_app.config["CONTENT_DIR"])
 
 
+SITE_OPTION = click.option(
+    "--site",
+    "site_file",
+    default=None,
+    help="Site variables file, relative to the content directory (default: the configured "
+    "CONTENT_SITE, site.yml), e.g. sites/lakeshore.yml.",
+)
+
+
+def _site_file(site_file: str | None) -> str:
+    return site_file or current_app.config["CONTENT_SITE"]
+
+
 @content_group.command("check")
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
+@SITE_OPTION
 @with_appcontext
-def content_check(directory: str | None) -> None:
+def content_check(directory: str | None, site_file: str | None) -> None:
     """Validate DIRECTORY (default: the configured content dir) without touching the database.
 
     Prints every problem as file:line: message and exits with status 1 if there is any.
     """
-    from lms.courses.loader import check_tree
+    from lms.courses.loader import load_tree
+    from lms.courses.spec import ContentError
 
     root = _content_dir(directory)
-    problems = check_tree(root)
-    for problem in problems:
-        click.echo(str(problem))
-    if problems:
-        click.echo(
-            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {root}.", err=True
-        )
+    try:
+        tree = load_tree(root, _site_file(site_file))
+    except ContentError as error:
+        for problem in error.problems:
+            click.echo(str(problem))
+        count = len(error.problems)
+        click.echo(f"{count} problem{'s' if count != 1 else ''} in {root}.", err=True)
         sys.exit(1)
     click.echo(f"{root}: no problems found.")
+    _reading_summary(tree)
+
+
+#: The reading level the curriculum aims for (Flesch–Kincaid grade).
+READING_GRADE_AIM = 12
+
+
+def _reading_summary(tree) -> None:  # type: ignore[no-untyped-def]
+    """Print each module's reading grade and words, and each course's average."""
+    click.echo(f"Reading level (Flesch–Kincaid grade; aim for {READING_GRADE_AIM} or below):")
+    for course in tree.courses:
+        grades = [m.reading_grade for m in course.modules if m.reading_grade is not None]
+        average = f"average {sum(grades) / len(grades):.1f}" if grades else "no text"
+        click.echo(f"  {course.slug}: {average}")
+        for module in course.modules:
+            flag = ""
+            if module.reading_grade is not None and module.reading_grade > READING_GRADE_AIM:
+                flag = f"  (above {READING_GRADE_AIM}: consider shorter sentences)"
+            click.echo(
+                f"    {module.path}: grade {module.reading_grade}, "
+                f"{module.words} words, {module.minutes} min{flag}"
+            )
 
 
 @content_group.command("sync")
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
+@SITE_OPTION
 @with_appcontext
-def content_sync(directory: str | None) -> None:
+def content_sync(directory: str | None, site_file: str | None) -> None:
     """Load DIRECTORY into the database, all or nothing; unchanged content is left as it is."""
     from lms.courses.loader import load_tree
     from lms.courses.services import sync_content
@@ -122,7 +160,7 @@ def content_sync(directory: str | None) -> None:
     from lms.extensions import db
 
     try:
-        tree = load_tree(_content_dir(directory))
+        tree = load_tree(_content_dir(directory), _site_file(site_file))
     except ContentError as error:
         for problem in error.problems:
             click.echo(str(problem))

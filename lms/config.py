@@ -19,6 +19,8 @@ DEFAULTS: dict[str, Any] = {
     "ENV": "production",
     "DATABASE_URL": None,  # default: sqlite:///<instance>/lms.db
     "CONTENT_DIR": None,  # default: <project>/content
+    #: The site variables file, relative to CONTENT_DIR: a state's own localisation.
+    "CONTENT_SITE": "site.yml",
     "SECRET_KEY": None,  # default: generated once into <instance>/secret_key
     "SESSION_COOKIE_NAME": "__Host-harbor",
     "SESSION_COOKIE_SECURE": True,

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,7 @@ from lms.auth.models import Agency, AgencyType, Role, User
 from lms.auth.passwords import Hasher
 from lms.courses.loader import load_tree
 from lms.courses.services import sync_content
+from lms.courses.spec import ContentTree
 from lms.db import Base
 from lms.extensions import db
 
@@ -106,6 +109,21 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+@cache
+def curriculum() -> ContentTree:
+    """Return the shipped curriculum, loaded once per test run (the loader is pure)."""
+    return load_tree(CONTENT)
+
+
+@cache
+def foundations_tree() -> ContentTree:
+    """Return the curriculum with only the Foundations course: what most tests need, fast."""
+    tree = curriculum()
+    return dataclasses.replace(
+        tree, courses=tuple(c for c in tree.courses if c.slug == "foundations")
+    )
+
+
 @dataclass
 class World:
     agency: Agency
@@ -152,7 +170,7 @@ def make_user(
 @pytest.fixture
 def world(app: Flask) -> World:
     """Sync the real curriculum and create two agencies and a persona of every role."""
-    sync_content(db.session, load_tree(CONTENT), clock.now())
+    sync_content(db.session, foundations_tree(), clock.now())
     agency = Agency(
         name="Harbor City Police Department",
         type=AgencyType.LAW_ENFORCEMENT,

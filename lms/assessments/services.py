@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -47,8 +48,13 @@ class AttemptClosed(Exception):
 # Sync -------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def question_html(question: Question) -> dict[str, Any]:
-    """Render a question's learner-facing markdown once, at sync time."""
+    """Render a question's learner-facing markdown once, at sync time.
+
+    Cached by value (questions are frozen): a re-sync of unchanged text renders nothing.
+    Callers must not mutate the returned mapping.
+    """
     return {
         "stem": render_markdown(question.text).html,
         "choices": {c.id: render_inline(c.text) for c in question.choices},
@@ -68,8 +74,9 @@ def sync_quizzes(
         m.slug: m.id for m in db.scalars(select(Module).where(Module.course_id == course.id))
     }
     rows = {q.slug: q for q in db.scalars(select(Quiz).where(Quiz.course_id == course.id))}
+    latest_questions = _latest_question_versions(db, course.id)
     for spec in quizzes:
-        ids = [_question_version(db, course, q, now, changed) for q in spec.questions]
+        ids = _question_versions(db, course, spec.questions, latest_questions, now, changed)
         quiz = rows.get(spec.slug)
         if quiz is None:
             quiz = Quiz(course_id=course.id, slug=spec.slug, version=0)
@@ -117,34 +124,43 @@ def sync_quizzes(
     return changed
 
 
-def _question_version(
-    db: Session, course: Course, question: Question, now: datetime, changed: list[str]
-) -> int:
-    data = question_to_data(question)
-    content_hash = digest(data)
-    latest = db.scalar(
+def _latest_question_versions(db: Session, course_id: int) -> dict[str, QuestionVersion]:
+    """Return each question key's newest version in a course (one query for the whole sync)."""
+    rows = db.scalars(
         select(QuestionVersion)
-        .where(QuestionVersion.course_id == course.id, QuestionVersion.key == question.id)
-        .order_by(QuestionVersion.version.desc())
-        .limit(1)
+        .where(QuestionVersion.course_id == course_id)
+        .order_by(QuestionVersion.key, QuestionVersion.version)
     )
-    if latest is not None and latest.content_hash == content_hash:
-        return latest.id
-    row = QuestionVersion(
-        course_id=course.id,
-        key=question.id,
-        version=(latest.version if latest else 0) + 1,
-        content_hash=content_hash,
-        kind=question.kind.value,
-        pool=question.pool,
-        spec=data,
-        html=question_html(question),
-        created_at=now,
-    )
-    db.add(row)
-    db.flush()
-    changed.append(f"question:{course.slug}/{question.id}")
-    return row.id
+    return {row.key: row for row in rows}
+
+
+def _question_versions(
+    db: Session,
+    course: Course,
+    questions: Sequence[Question],
+    latest: dict[str, QuestionVersion],
+    now: datetime,
+    changed: list[str],
+) -> list[int]:
+    """Return the version ids of ``questions``, adding a version for each one that changed."""
+    rows = []
+    for question in questions:
+        data = question_to_data(question)
+        content_hash = digest(data)
+        row = latest.get(question.id)
+        if row is None or row.content_hash != content_hash:
+            row = QuestionVersion(
+                course_id=course.id, key=question.id,
+                version=(row.version if row else 0) + 1, content_hash=content_hash,
+                kind=question.kind.value, pool=question.pool, spec=data,
+                html=question_html(question), created_at=now,
+            )  # fmt: skip
+            db.add(row)
+            latest[question.id] = row
+            changed.append(f"question:{course.slug}/{question.id}")
+        rows.append(row)
+    db.flush()  # one flush assigns every new id
+    return [row.id for row in rows]
 
 
 # Attempts ---------------------------------------------------------------------------------

@@ -28,6 +28,8 @@ from lms.courses.frontmatter import (
     split_front_matter,
 )
 from lms.courses.markdown import Rendered, render_checked
+from lms.courses.readability import grade
+from lms.courses.requirements import read_requirements
 from lms.courses.site import read_disciplines, read_site
 from lms.courses.spec import (
     ContentError,
@@ -39,6 +41,7 @@ from lms.courses.spec import (
     SiteSpec,
     Source,
 )
+from lms.courses.style import Term, lint, read_terms, strip_quote_markers
 from lms.courses.variables import substitute
 
 __all__ = ["check_tree", "load_tree", "parse_front_matter", "substitute"]
@@ -66,10 +69,12 @@ RESERVED_MODULE_SLUGS = frozenset({"quiz", "resume"})
 class _Loader:
     """One pass over a content tree, collecting every problem on the way."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, site_file: str = "site.yml") -> None:
         self.root = root
+        self.site_file = site_file
         self.problems: list[Problem] = []
         self.variables_known = True
+        self.terms: tuple[Term, ...] = ()
 
     def rel(self, path: Path) -> str:
         return os.path.join(str(self.root), path.relative_to(self.root).as_posix())
@@ -101,7 +106,7 @@ class _Loader:
         return None if data is None and problems else (data, lines, rel)
 
     def site(self) -> SiteSpec:
-        loaded = self.yaml_file("site.yml", "site variables and support resources")
+        loaded = self.yaml_file(self.site_file, "site variables and support resources")
         if loaded is None or not isinstance(loaded[0], dict | None):
             if loaded is not None:
                 self.add(loaded[2], 1, "site.yml must have 'variables' and 'support' sections")
@@ -117,8 +122,23 @@ class _Loader:
         data, lines, rel = loaded
         return read_disciplines(data, lines, rel, self.problems), True
 
+    def lint(self, rel: str, text: str | None) -> None:
+        """Report the language standard's avoided terms (``content/style/terms.yml``)."""
+        for line, message in lint(text or "", self.terms):
+            self.add(rel, line, message)
+
+    def style(self) -> tuple[Term, ...]:
+        """Read the term list; without ``style/terms.yml`` nothing is linted."""
+        if not (self.root / "style" / "terms.yml").is_file():
+            return ()
+        loaded = self.yaml_file("style/terms.yml", "the language standard's term list")
+        if loaded is None:
+            return ()
+        data, lines, rel = loaded
+        return read_terms(data, lines, rel, self.problems)
+
     def markdown(self, body: str, first: int, rel: str, site: SiteSpec, module: bool) -> Rendered:
-        text, issues = substitute(body, site.variables)
+        text, issues = substitute(strip_quote_markers(body), site.variables)
         for line, message in issues:
             if self.variables_known or not message.startswith("undefined"):
                 self.add(rel, first + line - 1, message)
@@ -132,8 +152,9 @@ class _Loader:
         self, directory: Path, site: SiteSpec, known: set[str] | None, slugs: dict[str, str]
     ) -> CourseSpec | None:
         path, rel = directory / "course.md", self.rel(directory / "course.md")
-        before = len(self.problems)
         text = self.read(path)
+        self.lint(rel, text)  # wording problems do not make the file unusable for later checks
+        before = len(self.problems)
         if text is None:
             return None
         data, body, body_line, lines, problems = split_front_matter(text, rel)
@@ -162,7 +183,7 @@ class _Loader:
             slugs[slug] = rel
         overview = self.markdown(body, body_line, rel, site, module=False)
         modules = self.modules(directory, rel, site)
-        quizzes = self.quizzes(directory, {m.slug for m in modules})
+        quizzes = self.quizzes(directory, {m.slug for m in modules}, site)
         if len(self.problems) > before or None in (slug, title, summary, hours, version, months):
             return None
         fields = {
@@ -181,15 +202,24 @@ class _Loader:
             overview.html, _digest(fields), modules, self.rel(directory), quizzes,
         )  # fmt: skip
 
-    def quizzes(self, directory: Path, module_slugs: set[str]) -> tuple[Any, ...]:
-        """Parse the course's ``quiz-<slug>.md`` files (checked with the assessments core)."""
+    def quizzes(self, directory: Path, module_slugs: set[str], site: SiteSpec) -> tuple[Any, ...]:
+        """Parse the course's ``quiz-<slug>.md`` files (checked with the assessments core).
+
+        Site variables are substituted first, so questions can name the state's hotline.
+        """
         from lms.assessments.content import load_quizzes
 
         files = []
         for path in sorted(directory.glob("quiz-*.md")):
             text = self.read(path)
-            if text is not None:
-                files.append((self.rel(path), path.stem.removeprefix("quiz-"), text))
+            if text is None:
+                continue
+            rel = self.rel(path)
+            self.lint(rel, text)
+            text, issues = substitute(strip_quote_markers(text), site.variables)
+            for line, message in issues:
+                self.add(rel, line, message)
+            files.append((rel, path.stem.removeprefix("quiz-"), text))
         quizzes, problems = load_quizzes(files, module_slugs)
         self.problems.extend(problems)
         return quizzes
@@ -227,8 +257,9 @@ class _Loader:
     def module(
         self, path: Path, rel: str, position: int, slug: str, site: SiteSpec
     ) -> ModuleSpec | None:
-        before = len(self.problems)
         text = self.read(path)
+        self.lint(rel, text)  # wording problems do not make the file unusable for later checks
+        before = len(self.problems)
         if text is None:
             return None
         data, body, body_line, lines, problems = split_front_matter(text, rel)
@@ -249,7 +280,7 @@ class _Loader:
             item.unknown(("title", "url"))
             source_title, url = item.text("title"), item.url("url", True)
             if source_title and url:
-                sources.append(Source(source_title, url))
+                sources.append(Source(strip_quote_markers(source_title), url))
         if data is not None and not body.strip():
             self.add(rel, max(body_line - 1, 1), "module has no content after the front matter")
         rendered = self.markdown(body, body_line, rel, site, module=True)
@@ -265,7 +296,7 @@ class _Loader:
         }
         return ModuleSpec(
             slug, position, title, objectives, minutes, note, tuple(sources), rendered.html,
-            rendered.toc, rendered.words, _digest(shown), rel,
+            rendered.toc, rendered.words, _digest(shown), rel, grade(rendered.html),
         )  # fmt: skip
 
     def tree(self) -> ContentTree | None:
@@ -273,6 +304,7 @@ class _Loader:
             self.add(str(self.root), 1, "content directory not found")
             return None
         site = self.site()
+        self.terms = self.style()
         disciplines, disciplines_ok = self.disciplines()
         known = {d.slug for d in disciplines} if disciplines_ok else None
         slugs: dict[str, str] = {}
@@ -289,6 +321,7 @@ class _Loader:
             elif any(MODULE_FILE.fullmatch(p.name) for p in directory.iterdir()):
                 msg = "missing course.md: this directory has module files but no course.md"
                 self.add(self.rel(directory / "course.md"), 1, msg)
+        requirements = self.requirements(site, known, set(slugs), courses)
         if self.problems:
             return None
         courses.sort(key=lambda c: c.slug)
@@ -298,19 +331,53 @@ class _Loader:
             "disciplines": [[d.slug, d.name, d.description] for d in disciplines],
             "courses": [[c.slug, c.content_hash] for c in courses],
         }
-        return ContentTree(site, disciplines, tuple(courses), _digest(everything))
+        everything["requirements"] = [repr(r) for r in requirements]
+        return ContentTree(site, disciplines, tuple(courses), _digest(everything), requirements)
+
+    def requirements(
+        self, site: SiteSpec, known: set[str] | None, slugs: set[str], courses: list[CourseSpec]
+    ) -> tuple[Any, ...]:
+        """Read ``requirements.yml`` (optional) and check that courses agree with it."""
+        if not (self.root / "requirements.yml").is_file():
+            return ()
+        loaded = self.yaml_file("requirements.yml", "statutory training requirements")
+        if loaded is None:
+            return ()
+        data, lines, rel = loaded
+        found = read_requirements(
+            data,
+            lines,
+            rel,
+            self.problems,
+            courses=slugs,
+            disciplines=known,
+            variables=site.variables,
+        )
+        for course in courses:
+            wanted = {d for r in found if course.slug in r.courses for d in r.disciplines}
+            if found and set(course.disciplines) != wanted:
+                self.add(
+                    os.path.join(course.path, "course.md"),
+                    1,
+                    f"disciplines {sorted(course.disciplines)} differ from those "
+                    f"requirements.yml requires this course for: {sorted(wanted)}",
+                )
+        return found
 
 
-def check_tree(root: Path) -> list[Problem]:
-    """Return every problem in the content tree at ``root``, sorted; [] when it is valid."""
-    loader = _Loader(Path(root))
+def check_tree(root: Path, site_file: str = "site.yml") -> list[Problem]:
+    """Return every problem in the content tree at ``root``, sorted; [] when it is valid.
+
+    ``site_file`` (relative to ``root``) chooses the site variables: a state's own file.
+    """
+    loader = _Loader(Path(root), site_file)
     loader.tree()
     return sorted(set(loader.problems))
 
 
-def load_tree(root: Path) -> ContentTree:
+def load_tree(root: Path, site_file: str = "site.yml") -> ContentTree:
     """Load the content tree at ``root``; raise ContentError listing every problem."""
-    loader = _Loader(Path(root))
+    loader = _Loader(Path(root), site_file)
     tree = loader.tree()
     if tree is None or loader.problems:
         raise ContentError(set(loader.problems))

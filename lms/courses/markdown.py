@@ -36,7 +36,7 @@ RESERVED_IDS = frozenset({
     "finish-heading", "note-heading", "support-heading", "modules-heading", "about-heading",
     "required-heading", "optional-heading", "change-password", "pause-section-end",
     "pause-section-aside", "quizzes-heading", "history-heading", "timer", "confirm",
-    "gain-heading", "items-heading",
+    "gain-heading", "items-heading", "items-caption",
 })  # fmt: skip
 
 

@@ -130,6 +130,8 @@ class ModuleSpec:
     words: int
     content_hash: str
     path: str
+    #: Flesch–Kincaid grade of the rendered text (aim for 12 or below); None if no words.
+    reading_grade: float | None = None
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,8 @@ class ContentTree:
     disciplines: tuple[DisciplineSpec, ...]
     courses: tuple[CourseSpec, ...]
     content_hash: str
+    #: Statutory requirements (lms.courses.requirements.RequirementSpec); () without a file.
+    requirements: tuple[Any, ...] = ()
 
     def course(self, slug: str) -> CourseSpec | None:
         """Return the course with this slug, or None."""

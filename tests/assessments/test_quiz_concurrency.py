@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from lms.assessments.models import Attempt
 from lms.extensions import db
-from tests.assessments.test_quiz_pages import FINAL, _items, answer_form
+from tests.assessments.test_quiz_http import FINAL, _items, answer_form
 from tests.conftest import PG_URL, csrf_token, login
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (LMS_TEST_DATABASE_URL)")
