@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 #: Demo accounts created by ``lms demo seed`` (see lms/demo.py).
 OFFICER = ("officer@example.org", "demo-officer-harbor")
+#: The demo overseer, who may read quiz statistics.
+OVERSEER = ("overseer@example.org", "demo-overseer-harbor")
 #: Password for learners the tests register; long, uncommon, unrelated to name and email.
 LEARNER_PASSWORD = "lantern meadow copper harbour"
 #: The session cookie's name in development mode (``__Host-harbor`` in production).

@@ -246,12 +246,15 @@ def browser(_server: Server) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def new_context(browser: Browser, live_server: str) -> Iterator[Callable[[], BrowserContext]]:
-    """Make fresh contexts (no cookies) on ``live_server``; all are closed after the test."""
+def new_context(browser: Browser, live_server: str) -> Iterator[Callable[..., BrowserContext]]:
+    """Make fresh contexts (no cookies) on ``live_server``; all are closed after the test.
+
+    Keyword arguments go to ``browser.new_context`` (``java_script_enabled=False``, say).
+    """
     made: list[BrowserContext] = []
 
-    def make() -> BrowserContext:
-        ctx = browser.new_context(base_url=live_server, viewport=DESKTOP)
+    def make(**options: Any) -> BrowserContext:
+        ctx = browser.new_context(base_url=live_server, viewport=DESKTOP, **options)
         ctx.set_default_timeout(TIMEOUT_MS)
         ctx.set_default_navigation_timeout(TIMEOUT_MS)
         made.append(ctx)
