@@ -29,7 +29,7 @@ run: $(VENV)/.installed
 
 ## make test: the whole suite (browser tests have their own target)
 test: $(VENV)/.installed
-	LMS_ENV=testing $(BIN)/python -m pytest -m "not browser" -q $(PYTEST_ARGS)
+	LMS_ENV=testing $(BIN)/python -m pytest -m "not browser" -q -n 2 $(PYTEST_ARGS)
 
 test-postgres: $(VENV)/.installed
 	LMS_ENV=testing LMS_TEST_DATABASE_URL=$${LMS_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
