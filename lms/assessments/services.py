@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.assessments import policy, scoring
 from lms.assessments.draw import display_order, draw_questions
@@ -295,49 +296,76 @@ def settings_for(db: Session, attempt: Attempt) -> QuizSettings:
 
 
 def save_responses(
-    db: Session, attempt: Attempt, responses: dict[int, Response], now: datetime
+    db: Session,
+    attempt: Attempt,
+    responses: dict[int, Response],
+    now: datetime,
+    items: Sequence[LoadedItem] | None = None,
 ) -> bool:
-    """Save answers of an open attempt; return False (saving nothing) once time is up."""
+    """Save answers of an open attempt; return False (saving nothing) once time is up.
+
+    ``items`` are the attempt's loaded items, when the caller has them already.
+    """
     if attempt.status != "in_progress":
         raise AttemptClosed
     if policy.is_late(attempt.deadline_at, now):
         return False
-    for loaded in load_items(db, attempt):
+    for loaded in items if items is not None else load_items(db, attempt):
         if loaded.item.position in responses:
             loaded.item.response = response_to_data(responses[loaded.item.position])
             loaded.item.saved_at = now
-    db.flush()
     return True
 
 
 def submit_attempt(
-    db: Session, attempt: Attempt, responses: dict[int, Response] | None, now: datetime
+    db: Session,
+    attempt: Attempt,
+    responses: dict[int, Response] | None,
+    now: datetime,
+    items: Sequence[LoadedItem] | None = None,
 ) -> Attempt:
     """Submit and score an attempt once; a repeated submit returns the first result.
 
     A submission after the deadline (and its grace) is scored on the answers saved in time.
+    The attempt is claimed and scored in one conditional UPDATE; a submit that loses the race
+    to another changes nothing.
     """
     if attempt.status != "in_progress":
         return attempt
     late = policy.is_late(attempt.deadline_at, now)
+    pass_mark = settings_for(db, attempt).pass_mark  # read before anything changes
+    items = items if items is not None else load_items(db, attempt)
     if responses is not None and not late:
-        save_responses(db, attempt, responses, now)
-    claimed = db.execute(
-        update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.status == "in_progress")
-        .values(status="submitted", submitted_at=now, late=late)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.refresh(attempt)
-    if not claimed:
-        return attempt
+        save_responses(db, attempt, responses, now, items)
     results = []
-    for loaded in load_items(db, attempt):
-        result = scoring.score(loaded.shown.question, loaded.response)
+    for loaded in items:
+        question = loaded.shown.question
+        result = scoring.score(question, response_from_data(question.kind, loaded.item.response))
         loaded.item.fraction = result.fraction
-        results.append((loaded.shown.question.points, result))
-    attempt.score = scoring.total(results)
-    attempt.passed = scoring.passed(attempt.score, settings_for(db, attempt).pass_mark)
+        results.append((question.points, result))
+    score = scoring.total(results)
+    passed = scoring.passed(score, pass_mark)
+    values = {
+        "status": "submitted",
+        "submitted_at": now,
+        "late": late,
+        "score": score,
+        "passed": passed,
+    }
+    with db.no_autoflush:  # the answers are written only if this submit wins
+        claimed = db.execute(
+            update(Attempt)
+            .where(Attempt.id == attempt.id, Attempt.status == "in_progress")
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    if not claimed:
+        for loaded in items:
+            db.expire(loaded.item)
+        db.refresh(attempt)
+        return attempt
+    for key, value in values.items():
+        set_committed_value(attempt, key, value)
     db.flush()
     return attempt
 

@@ -127,7 +127,7 @@ def answer(course_slug: str, quiz_slug: str, number: int) -> str | Response | tu
     action = request.form.get("action", "save")
     now = clock.now()
     if action == "save":
-        if not services.save_responses(db.session, row, responses, now):
+        if not services.save_responses(db.session, row, responses, now, items):
             services.submit_attempt(db.session, row, None, now)
             db.session.commit()
             flash(
@@ -141,10 +141,10 @@ def answer(course_slug: str, quiz_slug: str, number: int) -> str | Response | tu
         )
     unanswered = [i.shown.position for i in items if responses.get(i.shown.position) is None]
     if action == "submit" and unanswered and not policy.is_late(row.deadline_at, now):
-        services.save_responses(db.session, row, responses, now)
+        services.save_responses(db.session, row, responses, now, items)
         db.session.commit()
         return _take_page(course, quiz, row, confirm=unanswered)
-    services.submit_attempt(db.session, row, responses, now)
+    services.submit_attempt(db.session, row, responses, now, items)
     db.session.commit()
     return redirect(review_url)
 
