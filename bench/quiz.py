@@ -89,7 +89,9 @@ TARGET_RATIO = 0.25
 #: Submissions per second the warm-up's pool slice has room for (unless --pool-rate says).
 WARMUP_POOL_RATE = 100
 #: The runs' pool slices have room for this many times the warm-up's rate.
-POOL_MARGIN = 3
+POOL_MARGIN = 2
+#: A run that runs out of fresh attempts is repeated (with a bigger slice) up to this often.
+RETRIES = 2
 
 #: The pool's learners: created by this script, in a demo agency.
 POOL_EMAIL = "bench-learner-{:05d}@example.org"
@@ -620,7 +622,7 @@ def verify(
     entries: list[Entry],
     first: int,
     count: int,
-    figures: dict[str, Any],
+    run: Run,
     slices: list[Slice],
     connections: int,
     measured: bool = True,
@@ -628,7 +630,8 @@ def verify(
     """Compare what the load generator counted with the submitted attempts in the database.
 
     A measured run that ran out of fresh attempts is invalid (its threads stopped early); the
-    warm-up may run out, and the runs' pool slices are then sized for more.
+    warm-up may run out (the runs' pool slices are then sized for more), and so may a run that
+    is then repeated with a bigger slice (``measured=False``).
     """
     posted_ids = {entries[s.lo + k].attempt_id for s in slices for k in range(s.issued)}
     posted = sum(s.issued for s in slices)
@@ -660,8 +663,8 @@ def verify(
     problems = check.problems
     if len(posted_ids) != posted:
         problems.append(f"{posted - len(posted_ids)} attempts were posted more than once")
-    if figures["requests"] != answered:
-        problems.append(f"wrk counted {figures['requests']} responses, its script {answered}")
+    if run.requests != answered:
+        problems.append(f"wrk counted {run.requests} responses, its script {answered}")
     if counted != answered:
         other = " ".join(s.other for s in slices if s.other)
         problems.append(
@@ -707,8 +710,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--pool-rate",
         type=float,
-        help="submissions per second each run's pool slice has room for (default: 3 x the "
-        "warm-up's rate); a run that runs out of fresh attempts is invalid",
+        help="submissions per second each run's pool slice has room for (default: 2 x the "
+        "warm-up's rate); a run that runs out of fresh attempts is repeated with 4 x room",
     )
     parser.add_argument(
         "--think",
@@ -819,9 +822,10 @@ def main(argv: list[str] | None = None) -> int:
 
         load_healthz(args.warmup)
         figures, slices = load_quiz(1, warm_size, args.warmup)
+        warm = Run(name="warm-up", path="", generator=generator, **figures)
         checks.append(
             verify(
-                "warm-up", database, entries, 1, warm_size, figures, slices, args.connections, False
+                "warm-up", database, entries, 1, warm_size, warm, slices, args.connections, False
             )
         )
         rate = args.pool_rate or max(POOL_MARGIN * figures["rps"], 10.0)
@@ -837,18 +841,11 @@ def main(argv: list[str] | None = None) -> int:
         entries = create_pool(pool_file, len(entries), args.rounds * run_size, env, tree, args)
         print(f"  made in {time.monotonic() - began:.0f} s", flush=True)
 
-        plan = [("healthz", 0)]
-        for k in range(args.rounds):
-            plan += [("quiz", 1 + warm_size + k * run_size), ("healthz", 0)]
-        for index, (name, first) in enumerate(plan, 1):
-            path = HEALTHZ_PATH if name == "healthz" else f"POST {entries[0].path}"
-            print(f"[{index}/{len(plan)}] {name:<8} {path} for {args.duration:g} s ...", flush=True)
+        def measure(name: str, path: str, load: Any) -> tuple[Run, Any]:
+            """Run ``load`` (figures and anything else), accounting for the CPUs meanwhile."""
             before_cpu = server_cpu_seconds(server.pid), own_cpu(), machine_busy()
             began = time.monotonic()
-            if name == "healthz":
-                figures = load_healthz(args.duration)
-            else:
-                figures, slices = load_quiz(first, run_size, args.duration)
+            figures, extra = load()
             elapsed = time.monotonic() - began
             cpu = server_cpu_seconds(server.pid) - before_cpu[0]
             gen = own_cpu() - before_cpu[1]
@@ -859,20 +856,44 @@ def main(argv: list[str] | None = None) -> int:
             run.cpu_server = round(cpu / elapsed, 2)
             run.cpu_generator = round(gen / elapsed, 2)
             run.cpu_other = round(max(0.0, busy - cpu - gen) / elapsed, 2)
-            runs.append(run)
-            if name == "quiz":
-                checks.append(
-                    verify(
-                        f"quiz {len(checks)}",
-                        database,
-                        entries,
-                        first,
-                        run_size,
-                        figures,
-                        slices,
-                        args.connections,
-                    )
+            return run, extra
+
+        fresh = [(1 + warm_size + k * run_size, run_size) for k in range(args.rounds)]
+        plan = ["healthz"]
+        for _ in range(args.rounds):
+            plan += ["quiz", "healthz"]
+        for index, name in enumerate(plan, 1):
+            path = HEALTHZ_PATH if name == "healthz" else f"POST {entries[0].path}"
+            print(f"[{index}/{len(plan)}] {name:<8} {path} for {args.duration:g} s ...", flush=True)
+            if name == "healthz":
+                run, _ = measure(name, path, lambda: (load_healthz(args.duration), None))
+                runs.append(run)
+                continue
+            first, size = fresh.pop(0)
+            label = f"quiz {sum(r.name == 'quiz' for r in runs) + 1}"
+            for retry in range(RETRIES + 1):
+                run, slices = measure(
+                    name, path, lambda f=first, n=size: load_quiz(f, n, args.duration)
                 )
+                last = retry == RETRIES
+                check = verify(
+                    label, database, entries, first, size, run, slices, args.connections, last
+                )
+                checks.append(check)
+                if not check.exhausted or last:
+                    runs.append(run)
+                    break
+                # The machine got faster since the warm-up: repeat with a bigger slice.
+                check.name += " (ran out)"
+                rate = 4 * max(rate, check.posted / max(1, round(args.duration)))
+                first = len(entries)
+                size = math.ceil(rate * max(1, round(args.duration))) + 2 * args.connections
+                print(
+                    f"  ran out of fresh attempts ({check.posted} posted); making {size} more "
+                    "and repeating the run ...",
+                    flush=True,
+                )
+                entries = create_pool(pool_file, first, size, env, tree, args)
         total, submitted = quiz_attempts(database, entries[0].attempt_id)
         stop(server)
         server = None
@@ -948,13 +969,13 @@ def report(
             f"{run.cpu_server or 0:>10.2f}/{run.cpu_generator or 0:.2f}/{run.cpu_other or 0:.2f}"
         )
     print()
-    header = f"{'check':<10}{'posted':>8}{'counted':>9}{'in flight':>11}{'db submitted':>14}"
+    header = f"{'check':<18}{'posted':>8}{'counted':>9}{'in flight':>11}{'db submitted':>14}"
     header += f"{'never posted':>14}{'not stored':>12}"
     print(header)
     print("-" * len(header))
     for check in checks:
         print(
-            f"{check.name:<10}{check.posted:>8}{check.counted:>9}{check.in_flight:>11}"
+            f"{check.name:<18}{check.posted:>8}{check.counted:>9}{check.in_flight:>11}"
             f"{check.db_submitted:>14}{check.unexpected:>14}{check.missing:>12}"
         )
     agreed = not overall and not any(c.problems for c in checks)
