@@ -15,7 +15,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -377,17 +377,6 @@ def close_if_overdue(db: Session, attempt: Attempt, now: datetime) -> Attempt:
     return attempt
 
 
-def grade(db: Session, user_id: int, quiz: Quiz) -> Fraction | None:
-    """Return the learner's quiz grade under the current grading method."""
-    settings = settings_from_data(current_version(db, quiz).settings)
-    scores = [
-        a.score
-        for a in past_attempts(db, user_id, quiz.id)
-        if a.status == "submitted" and a.score is not None
-    ]
-    return policy.quiz_grade(settings.grading, scores)
-
-
 # Re-scoring -------------------------------------------------------------------------------
 
 
@@ -488,8 +477,3 @@ def _rescore_attempt(db: Session, attempt_id: int) -> dict[str, str]:
         "passed_from": str(before[1]),
         "passed_to": str(attempt.passed),
     }
-
-
-def attempt_count(db: Session, quiz_id: int) -> int:
-    """Return how many attempts a quiz has (for statistics pages)."""
-    return db.scalar(select(func.count(Attempt.id)).where(Attempt.quiz_id == quiz_id)) or 0

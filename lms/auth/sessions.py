@@ -67,8 +67,3 @@ def sign_out(user: User) -> None:
         services.end_session(db.session, token)
     logout_user()
     session.clear()
-
-
-def current_token(user: User) -> str | None:
-    """Return the token of the session making this request."""
-    return getattr(user, "session_token", None)

@@ -16,7 +16,7 @@ from lms.auth.forms import (
     ResetPasswordForm,
 )
 from lms.auth.passwords import Hasher
-from lms.auth.sessions import client_address, current_token, sign_in, sign_out
+from lms.auth.sessions import client_address, sign_in, sign_out
 from lms.auth.throttle import Limits
 from lms.extensions import db
 from lms.mail import send_mail
@@ -181,6 +181,3 @@ def account() -> str | Response:
             )
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form)
-
-
-__all__ = ["bp", "hasher", "current_token"]

@@ -373,8 +373,3 @@ def current_site(db: Session) -> dict[str, Any]:
     """Return the site variables and support resources of the latest content sync."""
     site = db.scalar(select(ContentSync.site).order_by(ContentSync.id.desc()).limit(1))
     return site or {"variables": {}, "support": []}
-
-
-def last_sync_at(db: Session) -> datetime | None:
-    """Return when content last changed."""
-    return db.scalar(select(func.max(ContentSync.at)))

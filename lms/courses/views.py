@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from lms import clock
 from lms.courses import queries, services
 from lms.courses.fragments import module_fragments
-from lms.courses.models import Course, Module
+from lms.courses.models import Module
 from lms.extensions import db
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
@@ -134,6 +134,3 @@ def complete(course_slug: str, module_slug: str) -> Response:
             url_for("courses.module", course_slug=course_slug, module_slug=page.next.slug)
         )
     return redirect(url_for("courses.course", course_slug=course_slug))
-
-
-__all__ = ["bp", "Course"]
