@@ -16,8 +16,10 @@ from lms import clock
 def register_commands(app: Flask) -> None:
     """Attach the command groups to ``app.cli``."""
     from lms.assessments.cli import gift_group, quiz_group
+    from lms.certificates.cli import certificates_group
 
-    for group in (db_group, content_group, users_group, demo_group, quiz_group, gift_group):
+    groups = (db_group, content_group, users_group, demo_group, quiz_group, gift_group)
+    for group in (*groups, certificates_group):
         app.cli.add_command(group)
 
 

@@ -52,6 +52,18 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USE_TLS": True,
     "MAIL_FROM": "Harbor <no-reply@harbor.invalid>",
     "TRUST_PROXY": False,  # set to 1 behind one reverse proxy so client addresses are right
+    #: The public address printed in QR codes and signed into credentials. Required in
+    #: production; development falls back to the request's host (or 127.0.0.1:5000 in the CLI).
+    "PUBLIC_BASE_URL": None,
+    #: Ed25519 signing key for credentials: PEM text or a path. Default: generated on first
+    #: run into <instance>/signing_key.pem (mode 0600). Never served.
+    "SIGNING_KEY": None,
+    #: Contact address published in the issuer profile (optional).
+    "ISSUER_EMAIL": None,
+    #: Days before expiry when a learner may start recertifying.
+    "RECERT_WINDOW_DAYS": 90,
+    #: Public verification: lookups per address per minute (ASVS anti-automation).
+    "VERIFY_RATE_PER_MINUTE": 30,
 }
 
 DEVELOPMENT: dict[str, Any] = {

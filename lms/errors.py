@@ -33,7 +33,9 @@ def init_app(app: Flask) -> None:
     def _http(error: HTTPException):  # type: ignore[no-untyped-def]
         # Werkzeug's stock descriptions are generic; keep only a message a view gave on purpose.
         custom = error.description != type(error).description
-        return _page(error.code or 500, error.description if custom else None)
+        retry_after = getattr(error, "retry_after", None)
+        seconds = int(retry_after) if isinstance(retry_after, int | float) else None
+        return _page(error.code or 500, error.description if custom else None, seconds)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)

@@ -3,13 +3,17 @@
 from lms.assessments.models import Attempt, AttemptItem, QuestionVersion, Quiz, QuizVersion
 from lms.audit.models import AuditEvent
 from lms.auth.models import Agency, Discipline, LoginAttempt, User, UserSession
+from lms.certificates.models import Certificate, CertificateFile
 from lms.courses.models import ContentSync, Course, Enrollment, Module, ModuleProgress
+from lms.ratelimit import RateCounter
 
 __all__ = [
     "Agency",
     "Attempt",
     "AttemptItem",
     "AuditEvent",
+    "Certificate",
+    "CertificateFile",
     "ContentSync",
     "Course",
     "Discipline",
@@ -20,6 +24,7 @@ __all__ = [
     "QuestionVersion",
     "Quiz",
     "QuizVersion",
+    "RateCounter",
     "User",
     "UserSession",
 ]

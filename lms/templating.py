@@ -17,9 +17,18 @@ def percent(value: Fraction | float | None) -> str:
     return f"{whole}%" if rest == 0 else f"{whole}.{rest}%"
 
 
-def when(value: datetime | None) -> str:
-    """Format a UTC datetime for people: "29 Nov 2026, 14:35 UTC"."""
-    return value.strftime("%d %b %Y, %H:%M UTC") if value else "–"
+def when(value: datetime | None, style: str = "time") -> str:
+    """Format a UTC datetime for people: "29 Nov 2026, 14:35 UTC" (or "29 Nov 2026": "date")."""
+    if not value:
+        return "–"
+    return value.strftime("%d %b %Y" if style == "date" else "%d %b %Y, %H:%M UTC")
+
+
+def code(value: str) -> str:
+    """Format a verification code in groups of four, as printed on the certificate."""
+    from lms.certificates.codes import display_code
+
+    return display_code(value)
 
 
 def link(endpoint: str, filename: str | None = None) -> str:
@@ -40,4 +49,5 @@ def init_app(app: Flask) -> None:
     """Register the filters and the ``link`` global."""
     app.add_template_filter(percent)
     app.add_template_filter(when)
+    app.add_template_filter(code)
     app.add_template_global(link)

@@ -22,6 +22,7 @@ from lms import clock, create_app
 from lms.auth import services as auth_services
 from lms.auth.models import Agency, AgencyType, Role, User
 from lms.auth.passwords import Hasher
+from lms.certificates import signing
 from lms.courses.loader import load_tree
 from lms.courses.services import sync_content
 from lms.courses.spec import ContentTree
@@ -32,6 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 PG_URL = os.environ.get("LMS_TEST_DATABASE_URL")
 PASSWORD = "correct horse battery staple"
+#: One signing key per test run (the generated-on-first-run path has its own test).
+TEST_SIGNING_KEY = signing.private_key_pem(signing.generate_key()).decode()
 #: Cheap hashing in tests; the production parameters have their own test.
 TEST_HASHER = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 1024, "ARGON2_PARALLELISM": 1}
 
@@ -47,6 +50,8 @@ def app_config(**extra: object) -> dict[str, object]:
         "SESSION_COOKIE_SECURE": False,
         "SESSION_COOKIE_NAME": "harbor_session",
         "PREFERRED_URL_SCHEME": "http",  # the test client's scheme; HTTPS has its own tests
+        "SIGNING_KEY": TEST_SIGNING_KEY,
+        "PUBLIC_BASE_URL": "https://harbor.example.gov",
         **TEST_HASHER,
     }
     config.update(extra)

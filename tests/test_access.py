@@ -14,6 +14,9 @@ ARGS = {
     "filename": "css/harbor.css",
     "quiz_slug": "final",
     "number": 1,
+    "serial": "HBR-2026-000001",
+    "code": "7KQ2-M9XD-4TNR-WB3H",
+    "purpose": "revocation",
 }
 SIGNED_IN = ["learner", "coordinator", "overseer", "admin", "fred"]
 
@@ -25,6 +28,18 @@ def everyone(status: int) -> dict[str, int]:
 def members(status: int) -> dict[str, int]:
     """Signed-in users get ``status``; anonymous visitors are sent to sign in (302)."""
     return {"anonymous": 302, **dict.fromkeys(SIGNED_IN, status)}
+
+
+def oversight(status: int) -> dict[str, int]:
+    """Overseers and admins get ``status``; other signed-in users 403; visitors sign in."""
+    return {
+        "anonymous": 302,
+        "learner": 403,
+        "coordinator": 403,
+        "fred": 403,
+        "overseer": status,
+        "admin": status,
+    }
 
 
 def guests(status: int) -> dict[str, int]:
@@ -63,14 +78,25 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "assessments.attempt"): members(404),
     ("POST", "assessments.answer"): members(404),
     ("GET", "assessments.review"): members(404),
-    ("GET", "assessments.statistics"): {
-        "anonymous": 302,
-        "learner": 403,
-        "coordinator": 403,
-        "fred": 403,
-        "overseer": 200,
-        "admin": 200,
-    },
+    ("GET", "assessments.statistics"): oversight(200),
+    ("GET", "certificates.mine"): members(200),
+    # No certificate has this serial: each persona only ever finds their own.
+    ("GET", "certificates.pdf"): members(404),
+    ("GET", "certificates.credential"): members(404),
+    ("GET", "certificates.credential_jwt"): members(404),
+    ("GET", "certificates.transcript"): members(200),
+    ("POST", "certificates.recertify"): members(302),  # nothing to renew: back to the list
+    ("GET", "certificates.manage"): oversight(200),
+    ("GET", "certificates.manage_one"): oversight(404),
+    ("POST", "certificates.change_status"): oversight(404),
+    ("GET", "verify.form"): everyone(200),
+    ("GET", "verify.show"): everyone(404),  # unknown code
+    ("GET", "verify.show_json"): everyone(404),
+    ("GET", "verify.issuer_profile"): everyone(200),
+    ("GET", "verify.issuer_key"): everyone(200),
+    ("GET", "verify.jwks"): everyone(200),
+    ("GET", "verify.status_list"): everyone(404),  # no list until a certificate is issued
+    ("GET", "verify.achievement"): everyone(200),
 }
 
 

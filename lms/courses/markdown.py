@@ -36,7 +36,8 @@ RESERVED_IDS = frozenset({
     "finish-heading", "note-heading", "support-heading", "modules-heading", "about-heading",
     "required-heading", "optional-heading", "change-password", "pause-section-end",
     "pause-section-aside", "quizzes-heading", "history-heading", "timer", "confirm",
-    "gain-heading", "items-heading", "items-caption",
+    "gain-heading", "items-heading", "items-caption", "due-heading", "change-heading",
+    "results-heading", "code", "code-hint", "q",
 })  # fmt: skip
 
 

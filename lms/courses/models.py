@@ -98,6 +98,11 @@ class Enrollment(Base):
     completed_at: Mapped[datetime | None]
     #: Where "resume" takes the learner.
     last_module_id: Mapped[int | None] = mapped_column(ForeignKey("modules.id"))
+    #: Certification cycle: 1 for the first certificate, then one more per recertification.
+    cycle: Mapped[int] = mapped_column(default=1, server_default="1")
+    #: When the current cycle began (None for the first): modules completed and quiz attempts
+    #: made before it belong to an earlier cycle.
+    cycle_started_at: Mapped[datetime | None]
 
 
 class ModuleProgress(Base):

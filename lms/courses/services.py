@@ -73,6 +73,18 @@ def _site_data(tree: ContentTree) -> dict[str, Any]:
     return {
         "variables": dict(tree.site.variables),
         "support": [dataclasses.asdict(r) for r in tree.site.support],
+        # Requirements travel with the site snapshot so a certificate can name the ones it
+        # satisfies; the oversight tables are built from the same data.
+        "requirements": [
+            {
+                "id": r.id,
+                "name": r.name,
+                "courses": list(r.courses),
+                "disciplines": list(r.disciplines),
+                "agency_types": list(r.agency_types),
+            }
+            for r in tree.requirements
+        ],
     }
 
 
@@ -234,6 +246,24 @@ def pause(db: Session, user: User, module: Module, section: str | None, now: dat
     db.flush()
 
 
+def module_completion(db: Session, user_id: int, course_id: int) -> tuple[int, int]:
+    """Return (active modules, of them completed by the learner) for a course."""
+    total = db.scalar(
+        select(func.count(Module.id)).where(Module.course_id == course_id, Module.active)
+    )
+    done = db.scalar(
+        select(func.count(ModuleProgress.id))
+        .join(Module, Module.id == ModuleProgress.module_id)
+        .where(
+            ModuleProgress.user_id == user_id,
+            Module.course_id == course_id,
+            Module.active,
+            ModuleProgress.completed_at.is_not(None),
+        )
+    )
+    return int(total or 0), int(done or 0)
+
+
 def complete_module(db: Session, user: User, module: Module, now: datetime) -> bool:
     """Mark ``module`` complete (idempotent); return whether the whole course is now complete."""
     progress = record_visit(db, user, module, None, now)
@@ -243,19 +273,7 @@ def complete_module(db: Session, user: User, module: Module, now: datetime) -> b
     progress.last_section = None
     progress.updated_at = now
     db.flush()
-    total = db.scalar(
-        select(func.count(Module.id)).where(Module.course_id == module.course_id, Module.active)
-    )
-    done = db.scalar(
-        select(func.count(ModuleProgress.id))
-        .join(Module, Module.id == ModuleProgress.module_id)
-        .where(
-            ModuleProgress.user_id == user.id,
-            Module.course_id == module.course_id,
-            Module.active,
-            ModuleProgress.completed_at.is_not(None),
-        )
-    )
+    total, done = module_completion(db, user.id, module.course_id)
     enrollment = enroll(db, user, module.course, now)
     if total and done == total and enrollment.completed_at is None:
         enrollment.completed_at = now

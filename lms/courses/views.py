@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from lms import clock
+from lms.certificates.web import issue_for_current_user
 from lms.courses import queries, services
 from lms.courses.fragments import module_fragments
 from lms.courses.models import Module
@@ -124,7 +125,11 @@ def paused(course_slug: str, module_slug: str) -> str:
 def complete(course_slug: str, module_slug: str) -> Response:
     page = _module_or_404(course_slug, module_slug)
     course_done = services.complete_module(db.session, current_user, page.module, clock.now())
+    serial = issue_for_current_user(db.session, page.module.course_id) if course_done else None
     db.session.commit()
+    if serial:
+        flash(f"You have completed the course. Your certificate {serial} is ready.", "success")
+        return redirect(url_for("certificates.mine"))
     if course_done:
         flash("You have completed every module in this course.", "success")
         return redirect(url_for("courses.course", course_slug=course_slug))

@@ -1,0 +1,1 @@
+"""Certificates: eligibility, identifiers, documents and their PDFs, credentials and status."""

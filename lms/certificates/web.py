@@ -1,0 +1,65 @@
+"""Flask glue for certificates: build the Issuer from configuration and the content sync."""
+
+from __future__ import annotations
+
+from flask import current_app, has_request_context, request
+from sqlalchemy.orm import Session
+
+from lms.certificates.issuer import Issuer, load_key
+from lms.courses.queries import current_site
+
+DEVELOPMENT_URL = "http://127.0.0.1:5000"
+
+
+class MissingPublicURL(RuntimeError):
+    """Production needs LMS_PUBLIC_BASE_URL: credential ids and QR codes must not change."""
+
+
+def public_base_url() -> str:
+    """Return the site's public address, which credentials, QR codes and verify links use.
+
+    Configure ``LMS_PUBLIC_BASE_URL`` in production: a signed credential's URLs cannot change
+    after issuance, so they must not depend on how one request happened to reach the server.
+    """
+    configured = current_app.config.get("PUBLIC_BASE_URL")
+    if configured:
+        return str(configured).rstrip("/")
+    if current_app.config["ENV"] == "production":
+        raise MissingPublicURL("set LMS_PUBLIC_BASE_URL (e.g. https://harbor.example.gov)")
+    if has_request_context():
+        return request.url_root.rstrip("/")
+    return DEVELOPMENT_URL
+
+
+def issuer_for(db: Session) -> Issuer:
+    """Return the Issuer for this app: names from the latest content sync, the signing key."""
+    site = current_site(db)
+    variables = site.get("variables", {})
+    config = current_app.config
+    return Issuer(
+        base_url=public_base_url(),
+        name=variables.get("oversight_body") or "Harbor",
+        state_name=variables.get("state_name") or "",
+        key=load_key(config.get("SIGNING_KEY"), current_app.instance_path),
+        requirements=tuple(site.get("requirements", ())),
+        email=config.get("ISSUER_EMAIL"),
+    )
+
+
+def issue_for_current_user(db: Session, course_id: int) -> str | None:
+    """Issue the signed-in learner's certificate if the course is now finished.
+
+    Called after a module is completed or a final quiz is passed, in the same transaction;
+    returns the new (or existing) certificate's serial, or None when nothing is due.
+    """
+    from flask_login import current_user
+
+    from lms import clock
+    from lms.certificates.services import issue_if_eligible
+    from lms.courses.models import Course
+
+    course = db.get(Course, course_id)
+    if course is None:
+        return None
+    cert = issue_if_eligible(db, current_user, course, issuer_for(db), clock.now())
+    return cert.serial if cert else None
