@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from lms.audit.models import AuditEvent
@@ -51,11 +51,18 @@ def own(db: Session, serial: str, user_id: int) -> Certificate | None:
     )
 
 
-def pdf_bytes(db: Session, certificate_id: int) -> bytes | None:
-    """Return the stored PDF bytes (no re-render)."""
-    return db.scalar(
-        select(CertificateFile.pdf).where(CertificateFile.certificate_id == certificate_id)
-    )
+#: Built once: a download is one indexed lookup that checks ownership in the same statement.
+_OWN_PDF = (
+    select(CertificateFile.pdf, Certificate.pdf_sha256)
+    .join(Certificate, Certificate.id == CertificateFile.certificate_id)
+    .where(Certificate.serial == bindparam("serial"), Certificate.user_id == bindparam("user"))
+)
+
+
+def own_pdf(db: Session, serial: str, user_id: int) -> tuple[bytes, str] | None:
+    """Return the stored PDF and its sha256 if ``serial`` is the learner's own; else None."""
+    row = db.execute(_OWN_PDF, {"serial": serial, "user": user_id}).first()
+    return (row[0], row[1]) if row else None
 
 
 def by_code(db: Session, code: str) -> Certificate | None:

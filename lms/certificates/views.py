@@ -45,12 +45,13 @@ def mine() -> str:
 @bp.get("/certificates/<serial>.pdf")
 @login_required
 def pdf(serial: str) -> Response:
-    cert = _own_or_404(serial)
-    body = queries.pdf_bytes(db.session, cert.id)
-    if body is None:
+    """The PDF stored at issuance (no re-render); 404 for anyone but its owner."""
+    found = queries.own_pdf(db.session, serial, current_user.id)
+    if found is None:
         abort(404)
-    response = _download(body, "application/pdf", f"{cert.serial}.pdf")
-    response.headers["ETag"] = f'"{cert.pdf_sha256}"'
+    body, sha256 = found
+    response = _download(body, "application/pdf", f"{serial}.pdf")
+    response.headers["ETag"] = f'"{sha256}"'
     return response
 
 
