@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 OFFICER = ("officer@example.org", "demo-officer-harbor")
 #: The demo overseer, who may read quiz statistics.
 OVERSEER = ("overseer@example.org", "demo-overseer-harbor")
+#: The demo child-welfare learner, who holds a Foundations certificate in the certificate tests.
+CASEWORKER = ("caseworker@example.org", "demo-caseworker-harbor")
 #: Password for learners the tests register; long, uncommon, unrelated to name and email.
 LEARNER_PASSWORD = "lantern meadow copper harbour"
 #: The session cookie's name in development mode (``__Host-harbor`` in production).
@@ -126,15 +128,22 @@ def _axe_source() -> str:
     return Axe().axe_script
 
 
-def run_axe(page: Page) -> list[dict[str, Any]]:
-    """Run axe-core on ``page`` as it is now; return the violations.
+#: WCAG 2.2's Target Size (Minimum), 2.5.8 (AA): 24 by 24 CSS px, or spaced as if it were.
+TARGET_SIZE_OPTIONS = {
+    "runOnly": {"type": "rule", "values": ["target-size"]},
+    "resultTypes": ["violations"],
+}
+
+
+def run_axe(page: Page, options: dict[str, Any] = AXE_OPTIONS) -> list[dict[str, Any]]:
+    """Run axe-core on ``page`` as it is now (``AXE_OPTIONS`` unless told); return the violations.
 
     axe is injected with ``page.evaluate`` (which the page's CSP does not apply to), once per
     document: a second run on the same page, at another viewport size, skips re-parsing it.
     """
     if page.evaluate("() => typeof window.axe === 'undefined'"):
         page.evaluate(_axe_source())
-    results = page.evaluate("options => window.axe.run(document, options)", AXE_OPTIONS)
+    results = page.evaluate("options => window.axe.run(document, options)", options)
     return list(results["violations"])
 
 
@@ -158,4 +167,12 @@ def assert_accessible(page: Page, label: str) -> None:
     assert not violations, (
         f"axe found {len(violations)} violation(s) on {label} ({page.url}):\n"
         + format_violations(violations)
+    )
+
+
+def assert_targets_large_enough(page: Page, label: str) -> None:
+    """Run axe-core's target-size rule (WCAG 2.2, 2.5.8) on ``page``; fail on any violation."""
+    violations = run_axe(page, TARGET_SIZE_OPTIONS)
+    assert not violations, (
+        f"axe found targets too small on {label} ({page.url}):\n" + format_violations(violations)
     )

@@ -102,7 +102,19 @@ def _server_env(database: Path) -> dict[str, str]:
             "PYTHONUNBUFFERED": "1",
         }
     )
+    # A signing key beside the database: ``lms demo seed`` and ``lms certificates issue`` sign
+    # credentials, and the project's own instance/signing_key.pem is not the tests' to create.
+    key = database.parent / "signing_key.pem"
+    _signing_key(key)
+    env["LMS_SIGNING_KEY"] = str(key)
     return env
+
+
+def _signing_key(path: Path) -> None:
+    """Create an Ed25519 key at ``path`` (mode 0600) unless there is one already."""
+    from lms.certificates.signing import load_or_create_key
+
+    load_or_create_key(path)
 
 
 #: ``lms db upgrade``, ``lms content sync`` and ``lms demo seed``, run through the ``lms``
@@ -139,6 +151,11 @@ class Server:
 
     def log_tail(self) -> str:
         return self.log.read_text(errors="replace")[-4000:]
+
+    @property
+    def database(self) -> Path:
+        """The server's SQLite file (``_server`` keeps it beside the log)."""
+        return self.log.parent / "lms.db"
 
 
 @pytest.fixture(scope="session")
@@ -197,6 +214,38 @@ def live_server(_server: Server, browser: Browser) -> str:
             pass
         time.sleep(0.1)
     pytest.fail(f"/healthz did not answer 200 within 60 s:\n{_server.log_tail()}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def run_on_server(_server: Server, live_server: str) -> Callable[..., str]:
+    """Run a Python script (``-c``, with arguments) on the live server's database; return
+    what it prints. The test fails, with the output, if it exits non-zero.
+
+    The environment is the server's (development mode, its database, secret and signing
+    key), plus ``LMS_PUBLIC_BASE_URL``: the live server, so that what the script signs (a
+    certificate's credential, its QR code) points at it.
+    """
+    env = _server_env(_server.database)
+    env["LMS_PUBLIC_BASE_URL"] = live_server
+
+    def run(script: str, *args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", script, *args],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        if result.returncode:
+            pytest.fail(
+                f"script exited with {result.returncode}:\n{result.stdout}\n{result.stderr}",
+                pytrace=False,
+            )
+        return result.stdout
+
+    return run
 
 
 # --------------------------------------------------------------------------- the browser
