@@ -24,7 +24,7 @@ def quiz_group() -> None:
 @with_appcontext
 def rescore(course: str, question: str, actor: str | None) -> None:
     """Re-score every submitted answer to QUESTION in COURSE with its latest key (audited)."""
-    from lms.assessments.services import rescore_question
+    from lms.assessments.rescoring import rescore_question
     from lms.auth.models import User
     from lms.courses.models import Course
     from lms.extensions import db

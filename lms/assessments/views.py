@@ -8,7 +8,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from lms import clock
-from lms.assessments import policy, queries, services
+from lms.assessments import attempts, policy, queries
 from lms.assessments.models import Attempt
 from lms.assessments.responses import TamperedForm, parse_form, to_form_values
 from lms.assessments.review import review_items
@@ -50,7 +50,7 @@ def overview(course_slug: str, quiz_slug: str) -> str:
     course, quiz = _quiz_or_404(course_slug, quiz_slug)
     standing = queries.standing(db.session, quiz, current_user.id)
     available = policy.availability(
-        standing.settings, services.as_past(standing.attempts), clock.now()
+        standing.settings, attempts.as_past(standing.attempts), clock.now()
     )
     return render_template(
         "assessments/overview.html",
@@ -65,8 +65,8 @@ def overview(course_slug: str, quiz_slug: str) -> str:
 def start(course_slug: str, quiz_slug: str) -> Response:
     course, quiz = _quiz_or_404(course_slug, quiz_slug)
     try:
-        attempt = services.start_attempt(db.session, current_user, quiz, clock.now())
-    except services.NotAvailable as reason:
+        attempt = attempts.start_attempt(db.session, current_user, quiz, clock.now())
+    except attempts.NotAvailable as reason:
         flash(str(reason), "info")
         return redirect(url_for(".overview", course_slug=course_slug, quiz_slug=quiz_slug))
     db.session.commit()
@@ -79,7 +79,7 @@ def start(course_slug: str, quiz_slug: str) -> Response:
 def attempt(course_slug: str, quiz_slug: str, number: int) -> str | Response:
     course, quiz = _quiz_or_404(course_slug, quiz_slug)
     row = _attempt_or_404(quiz.id, number)
-    row = services.close_if_overdue(db.session, row, clock.now())
+    row = attempts.close_if_overdue(db.session, row, clock.now())
     db.session.commit()
     if row.status != "in_progress":
         return redirect(
@@ -89,7 +89,7 @@ def attempt(course_slug: str, quiz_slug: str, number: int) -> str | Response:
 
 
 def _take_page(course, quiz, row, errors=None, status=200, confirm=None):  # type: ignore[no-untyped-def]
-    items = services.load_items(db.session, row)
+    items = attempts.load_items(db.session, row)
     values = {}
     for loaded in items:
         values.update(to_form_values(loaded.shown, loaded.response))
@@ -107,14 +107,15 @@ def _take_page(course, quiz, row, errors=None, status=200, confirm=None):  # typ
 
 @bp.post("/<quiz_slug>/attempts/<int:number>")
 def answer(course_slug: str, quiz_slug: str, number: int) -> str | Response | tuple[str, int]:
-    course, quiz = _quiz_or_404(course_slug, quiz_slug)
-    row = services.lock_attempt(db.session, _attempt_or_404(quiz.id, number).id)
-    assert row is not None
+    """Save or submit the answer form: one look-up (locked), the items, one commit."""
+    row = attempts.lock_own_attempt(db.session, course_slug, quiz_slug, current_user.id, number)
+    if row is None:
+        abort(404)
     review_url = url_for(".review", course_slug=course_slug, quiz_slug=quiz_slug, number=number)
     if row.status != "in_progress":  # a double submit: the first one counted
         db.session.rollback()
         return redirect(review_url)
-    items = services.load_items(db.session, row)
+    items = attempts.answer_items(db.session, row)
     try:
         responses = parse_form([i.shown for i in items], request.form.to_dict(flat=False))
     except TamperedForm as error:
@@ -127,8 +128,8 @@ def answer(course_slug: str, quiz_slug: str, number: int) -> str | Response | tu
     action = request.form.get("action", "save")
     now = clock.now()
     if action == "save":
-        if not services.save_responses(db.session, row, responses, now, items):
-            services.submit_attempt(db.session, row, None, now)
+        if not attempts.save_responses(db.session, row, items, responses, now):
+            attempts.submit_attempt(db.session, row, items, None, now)
             db.session.commit()
             flash(
                 "Time was up, so your attempt was submitted with the answers saved in time.", "info"
@@ -141,10 +142,11 @@ def answer(course_slug: str, quiz_slug: str, number: int) -> str | Response | tu
         )
     unanswered = [i.shown.position for i in items if responses.get(i.shown.position) is None]
     if action == "submit" and unanswered and not policy.is_late(row.deadline_at, now):
-        services.save_responses(db.session, row, responses, now, items)
+        attempts.save_responses(db.session, row, items, responses, now)
         db.session.commit()
-        return _take_page(course, quiz, row, confirm=unanswered)
-    services.submit_attempt(db.session, row, responses, now, items)
+        course, quiz = _quiz_or_404(course_slug, quiz_slug)
+        return _take_page(course, quiz, db.session.get(Attempt, row.id), confirm=unanswered)
+    attempts.submit_attempt(db.session, row, items, responses, now)
     db.session.commit()
     return redirect(review_url)
 
@@ -178,9 +180,9 @@ def review(course_slug: str, quiz_slug: str, number: int) -> str | Response:
             url_for(".attempt", course_slug=course_slug, quiz_slug=quiz_slug, number=number)
         )
     standing = queries.standing(db.session, quiz, current_user.id)
-    settings = services.settings_for(db.session, row)
+    settings = attempts.settings_for(db.session, row)
     left = policy.availability(
-        standing.settings, services.as_past(standing.attempts), clock.now()
+        standing.settings, attempts.as_past(standing.attempts), clock.now()
     ).attempts_left
     show_feedback = policy.reveals(
         settings.show_feedback, passed_quiz=standing.passed, attempts_left=left
@@ -188,7 +190,7 @@ def review(course_slug: str, quiz_slug: str, number: int) -> str | Response:
     show_answers = policy.reveals(
         settings.show_answers, passed_quiz=standing.passed, attempts_left=left
     )
-    items = review_items(services.load_items(db.session, row), show_feedback, show_answers)
+    items = review_items(attempts.load_items(db.session, row), show_feedback, show_answers)
     return render_template(
         "assessments/review.html",
         course=course,
