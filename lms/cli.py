@@ -313,6 +313,16 @@ def demo_seed() -> None:
 
     accounts = seed(db.session, hasher(), clock.now())
     db.session.commit()
+    from lms.certificates.web import MissingPublicURL, issuer_for
+    from lms.demo import CERTIFIED_EMAIL, seed_certificate
+
+    try:
+        serial = seed_certificate(db.session, issuer_for(db.session), clock.now())
+    except MissingPublicURL:
+        serial = None  # production without a public URL: no demo certificate
+    db.session.commit()
     click.echo("Demo accounts (development only):")
     for account in accounts:
         click.echo(f"  {account.role:<12} {account.email:<32} {account.password}")
+    if serial:
+        click.echo(f"{CERTIFIED_EMAIL} holds certificate {serial} (renewal window open).")

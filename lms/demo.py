@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,6 +12,9 @@ from sqlalchemy.orm import Session
 from lms.auth import services
 from lms.auth.models import Agency, AgencyType, Discipline, Role, User
 from lms.auth.passwords import Hasher
+
+if TYPE_CHECKING:
+    from lms.certificates.issuer import Issuer
 
 AGENCIES = [
     ("Harbor City Police Department", AgencyType.LAW_ENFORCEMENT, "Harbor County", "Coastal"),
@@ -106,3 +110,47 @@ def seed(db: Session, hasher: Hasher, now: datetime) -> list[DemoAccount]:
         )
         services.create_user(db, new, hasher, now)
     return ACCOUNTS
+
+
+#: The demo caseworker finished Foundations this long ago, so the demo shows a certificate
+#: whose recertification window is open.
+CERTIFIED_EMAIL = "caseworker@example.org"
+CERTIFIED_MONTHS_AGO = 22
+
+
+def seed_certificate(db: Session, issuer: Issuer, now: datetime) -> str | None:
+    """Walk the demo caseworker through Foundations and issue the certificate (idempotent).
+
+    The learner's steps are the real ones, backdated: every module completed, a final
+    assessment attempt drawn, answered correctly and scored by the quiz engine, then issuance.
+    Returns the serial, or None when the course or the account is missing.
+    """
+    from lms.assessments import attempts as quiz_attempts
+    from lms.assessments.models import Quiz
+    from lms.assessments.scoring import full_marks_response
+    from lms.certificates.models import Certificate
+    from lms.certificates.policy import add_months
+    from lms.certificates.services import issue_if_eligible
+    from lms.courses.models import Course
+    from lms.courses.services import complete_module
+
+    user = db.scalar(select(User).where(User.email == CERTIFIED_EMAIL))
+    course = db.scalar(select(Course).where(Course.slug == "foundations", Course.active))
+    if user is None or course is None:
+        return None
+    held = db.scalar(select(Certificate.serial).where(Certificate.user_id == user.id))
+    if held:
+        return held
+    then = add_months(now, -CERTIFIED_MONTHS_AGO)
+    for module in sorted((m for m in course.modules if m.active), key=lambda m: m.position):
+        complete_module(db, user, module, then)
+    final = db.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.kind == "final"))
+    if final is not None:
+        attempt = quiz_attempts.start_attempt(db, user, final, then)
+        own = quiz_attempts.lock_own_attempt(db, course.slug, final.slug, user.id, attempt.number)
+        items = quiz_attempts.answer_items(db, own)
+        responses = {i.shown.position: full_marks_response(i.shown.question) for i in items}
+        quiz_attempts.submit_attempt(db, own, items, responses, then)
+        db.flush()
+    cert = issue_if_eligible(db, user, course, issuer, then)
+    return cert.serial if cert else None

@@ -6,6 +6,7 @@ import re
 
 from sqlalchemy import func, select
 
+from lms import clock
 from lms.auth.models import Agency, Role, User
 from lms.extensions import db
 from tests.conftest import CONTENT
@@ -118,6 +119,22 @@ def test_demo_seed_is_safe_to_run_twice(app):
     roles = set(db.session.scalars(select(User.role)))
     assert roles == {"learner", "coordinator", "overseer", "admin"}
     assert len(set(db.session.scalars(select(Agency.type)))) >= 5
+
+
+def test_demo_caseworker_earned_a_certificate_through_the_quiz_engine(app):
+    from lms.assessments.models import Attempt
+    from lms.certificates.models import Certificate
+    from lms.certificates.policy import Renewal, renewal
+
+    run(app, "content", "sync")
+    run(app, "demo", "seed")
+    result = run(app, "demo", "seed")
+    (cert,) = db.session.scalars(select(Certificate)).all()
+    assert f"holds certificate {cert.serial}" in result.output
+    (attempt,) = db.session.scalars(select(Attempt)).all()
+    assert attempt.status == "submitted" and attempt.passed and attempt.score == 1
+    assert cert.score == 1 and cert.quiz_version_id == attempt.quiz_version_id
+    assert renewal(cert.status, cert.expires_at, False, 90, clock.now()) == Renewal.OPEN
 
 
 def test_db_upgrade_command(tmp_path):
