@@ -25,6 +25,7 @@ PURE = [
     "certificates/statuslist.py",
     "certificates/jsonld.py",
     "certificates/signing.py",
+    "oversight/compliance.py",
     "courses/spec.py",
     "courses/loader.py",
     "courses/frontmatter.py",

@@ -21,7 +21,7 @@ from sqlalchemy import Update, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lms.assessments import policy, scoring, versions
+from lms.assessments import policy, queries, scoring, versions
 from lms.assessments.draw import display_order, draw_questions
 from lms.assessments.models import Attempt, AttemptItem, QuestionVersion, Quiz, QuizVersion
 from lms.assessments.responses import Shown, response_from_data, response_to_data
@@ -78,7 +78,8 @@ def start_attempt(
     rng = rng or random.SystemRandom()
     version = current_version(db, quiz)
     settings = settings_from_data(version.settings)
-    past = past_attempts(db, user.id, quiz.id)
+    everything = past_attempts(db, user.id, quiz.id)
+    past = queries.in_cycle(everything, queries.cycle_started_at(db, user.id, quiz.course_id))
     verdict = policy.availability(settings, as_past(past), now)
     if not verdict.can_start:
         in_progress = next((a for a in past if a.status == "in_progress"), None)
@@ -91,7 +92,7 @@ def start_attempt(
         user_id=user.id,
         quiz_id=quiz.id,
         quiz_version_id=version.id,
-        number=len(past) + 1,
+        number=len(everything) + 1,
         started_at=now,
         deadline_at=policy.deadline(settings, now, user.extra_time_percent),
     )
@@ -115,7 +116,7 @@ def start_attempt(
             select(Attempt).where(
                 Attempt.user_id == user.id,
                 Attempt.quiz_id == quiz.id,
-                Attempt.number == len(past) + 1,
+                Attempt.number == len(everything) + 1,
             )
         ).one()
     return attempt
@@ -178,6 +179,15 @@ class OwnAttempt:
     status: str
     deadline_at: datetime | None
     quiz_version_id: int
+    quiz_kind: str = ""  #: final, pretest or check ("" when not looked up)
+    course_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """A submission that was recorded (the one that counted)."""
+
+    passed: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +206,14 @@ _courses = Course.__table__.c
 
 #: The signed-in learner's attempt by the page's address, locked: one statement.
 _OWN_ATTEMPT = (
-    select(_attempts.id, _attempts.status, _attempts.deadline_at, _attempts.quiz_version_id)
+    select(
+        _attempts.id,
+        _attempts.status,
+        _attempts.deadline_at,
+        _attempts.quiz_version_id,
+        _quizzes.kind,
+        _quizzes.course_id,
+    )
     .select_from(
         Attempt.__table__.join(Quiz.__table__, _quizzes.id == _attempts.quiz_id).join(
             Course.__table__, _courses.id == _quizzes.course_id
@@ -313,15 +330,15 @@ def submit_attempt(
     items: Sequence[AnswerItem],
     responses: dict[int, Response] | None,
     now: datetime,
-) -> bool:
-    """Submit and score an attempt once; return whether this submit was the one recorded.
+) -> Submitted | None:
+    """Submit and score an attempt once; return the outcome, or None if another submit counted.
 
     A submission after the deadline (and its grace) is scored on the answers saved in time.
     The attempt is claimed and scored in one conditional UPDATE; a submit that loses the race
     to another changes nothing (neither the answers nor the score).
     """
     if attempt.status != "in_progress":
-        return False
+        return None
     late = policy.is_late(attempt.deadline_at, now)
     pass_mark = versions.settings(db, attempt.quiz_version_id).pass_mark
     save = responses if responses is not None and not late else {}
@@ -335,17 +352,13 @@ def submit_attempt(
         rows.append(row)
         results.append((question.points, result))
     score = scoring.total(results)
-    claim = {
-        "attempt_id": attempt.id,
-        "at": now,
-        "is_late": late,
-        "total": score,
-        "has_passed": scoring.passed(score, pass_mark),
-    }
+    passed = scoring.passed(score, pass_mark)
+    claim = {"attempt_id": attempt.id, "at": now, "is_late": late, "total": score}
+    claim["has_passed"] = passed
     if not db.execute(_CLAIM, claim).rowcount:
-        return False  # another submit was first: nothing of this one is written
+        return None  # another submit was first: nothing of this one is written
     _write_items(db, rows)
-    return True
+    return Submitted(passed)
 
 
 def close_if_overdue(db: Session, attempt: Attempt, now: datetime) -> Attempt:

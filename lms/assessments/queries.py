@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from fractions import Fraction
 
 from sqlalchemy import select
@@ -12,7 +14,7 @@ from lms.assessments import policy
 from lms.assessments.models import Attempt, Quiz, QuizVersion
 from lms.assessments.snapshot import settings_from_data
 from lms.assessments.spec import QuizSettings
-from lms.courses.models import Course
+from lms.courses.models import Course, Enrollment
 
 
 @dataclass(frozen=True)
@@ -20,8 +22,12 @@ class QuizStanding:
     quiz: Quiz
     version: QuizVersion
     settings: QuizSettings
+    #: Every attempt, oldest first (the history the learner sees).
     attempts: list[Attempt]
     grade: Fraction | None
+    #: The attempts of the current certification cycle: they set the grade, attempts left
+    #: and cooldown. All of them until the learner recertifies.
+    current: list[Attempt]
 
     @property
     def passed(self) -> bool:
@@ -51,8 +57,28 @@ def find_quiz(db: Session, course_slug: str, quiz_slug: str) -> tuple[Course, Qu
     return (row[0], row[1]) if row else None
 
 
+def cycle_started_at(db: Session, user_id: int, course_id: int) -> datetime | None:
+    """Return when the learner's current certification cycle in a course began (None: first)."""
+    return db.scalar(
+        select(Enrollment.cycle_started_at).where(
+            Enrollment.user_id == user_id, Enrollment.course_id == course_id
+        )
+    )
+
+
+def in_cycle(attempts: Sequence[Attempt], since: datetime | None) -> list[Attempt]:
+    """Return the attempts that count in a cycle begun at ``since``.
+
+    Attempts started before a recertification belong to the earlier cycle; one still open
+    from before is the learner's to finish, so it is kept.
+    """
+    if since is None:
+        return list(attempts)
+    return [a for a in attempts if a.started_at >= since or a.status == "in_progress"]
+
+
 def standing(db: Session, quiz: Quiz, user_id: int) -> QuizStanding:
-    """Return a learner's attempts and grade at ``quiz`` (two queries)."""
+    """Return a learner's attempts and grade at ``quiz`` (three queries)."""
     version = db.scalars(
         select(QuizVersion).where(
             QuizVersion.quiz_id == quiz.id, QuizVersion.version == quiz.version
@@ -66,9 +92,10 @@ def standing(db: Session, quiz: Quiz, user_id: int) -> QuizStanding:
             .order_by(Attempt.number)
         )
     )
-    scores = [a.score for a in attempts if a.status == "submitted" and a.score is not None]
+    current = in_cycle(attempts, cycle_started_at(db, user_id, quiz.course_id))
+    scores = [a.score for a in current if a.status == "submitted" and a.score is not None]
     return QuizStanding(
-        quiz, version, settings, attempts, policy.quiz_grade(settings.grading, scores)
+        quiz, version, settings, attempts, policy.quiz_grade(settings.grading, scores), current
     )
 
 

@@ -14,6 +14,7 @@ from lms.assessments.responses import TamperedForm, parse_form, to_form_values
 from lms.assessments.review import review_items
 from lms.auth.guards import role_required
 from lms.auth.models import Role
+from lms.certificates.web import issue_for_current_user
 from lms.extensions import db
 
 bp = Blueprint("assessments", __name__, url_prefix="/courses/<course_slug>/quiz")
@@ -50,7 +51,7 @@ def overview(course_slug: str, quiz_slug: str) -> str:
     course, quiz = _quiz_or_404(course_slug, quiz_slug)
     standing = queries.standing(db.session, quiz, current_user.id)
     available = policy.availability(
-        standing.settings, attempts.as_past(standing.attempts), clock.now()
+        standing.settings, attempts.as_past(standing.current), clock.now()
     )
     return render_template(
         "assessments/overview.html",
@@ -129,11 +130,13 @@ def answer(course_slug: str, quiz_slug: str, number: int) -> str | Response | tu
     now = clock.now()
     if action == "save":
         if not attempts.save_responses(db.session, row, items, responses, now):
-            attempts.submit_attempt(db.session, row, items, None, now)
+            done = attempts.submit_attempt(db.session, row, items, None, now)
+            serial = _issue_if_final(row, done)
             db.session.commit()
             flash(
                 "Time was up, so your attempt was submitted with the answers saved in time.", "info"
             )
+            _certificate_news(serial)
             return redirect(review_url)
         db.session.commit()
         flash("Your answers are saved. You can come back to this attempt later.", "success")
@@ -146,9 +149,26 @@ def answer(course_slug: str, quiz_slug: str, number: int) -> str | Response | tu
         db.session.commit()
         course, quiz = _quiz_or_404(course_slug, quiz_slug)
         return _take_page(course, quiz, db.session.get(Attempt, row.id), confirm=unanswered)
-    attempts.submit_attempt(db.session, row, items, responses, now)
+    serial = _issue_if_final(row, attempts.submit_attempt(db.session, row, items, responses, now))
     db.session.commit()
+    _certificate_news(serial)
     return redirect(review_url)
+
+
+def _issue_if_final(row: attempts.OwnAttempt, done: attempts.Submitted | None) -> str | None:
+    """Passing a course's final assessment may finish the course: issue what is due."""
+    if done is None or not done.passed or row.quiz_kind != "final":
+        return None
+    return issue_for_current_user(db.session, row.course_id)
+
+
+def _certificate_news(serial: str | None) -> None:
+    if serial:
+        flash(
+            f"You have completed the course: your certificate {serial} is ready under "
+            "Certificates.",
+            "success",
+        )
 
 
 @bp.get("/<quiz_slug>/statistics")
@@ -182,7 +202,7 @@ def review(course_slug: str, quiz_slug: str, number: int) -> str | Response:
     standing = queries.standing(db.session, quiz, current_user.id)
     settings = attempts.settings_for(db.session, row)
     left = policy.availability(
-        standing.settings, attempts.as_past(standing.attempts), clock.now()
+        standing.settings, attempts.as_past(standing.current), clock.now()
     ).attempts_left
     show_feedback = policy.reveals(
         settings.show_feedback, passed_quiz=standing.passed, attempts_left=left

@@ -303,3 +303,58 @@ def test_signing_key_is_generated_once_with_private_permissions(app, tmp_path):
     _keys.clear()
     again = load_key(None, str(tmp_path))
     assert again.public_key().public_bytes_raw() == first.public_key().public_bytes_raw()
+
+
+def _take_final(client, user, right=True):
+    """Start the Foundations final over HTTP and submit the key (or a wrong answer)."""
+    from lms.assessments import attempts
+    from lms.assessments.responses import to_form_values
+    from lms.assessments.scoring import full_marks_response
+
+    start = post(client, "/courses/foundations/quiz/final/start")
+    assert start.status_code == 302, start.get_data(as_text=True)[:300]
+    url = start.headers["Location"]
+    number = int(url.rstrip("/").rsplit("/", 1)[-1])
+    own = attempts.lock_own_attempt(db.session, "foundations", "final", user.id, number)
+    db.session.rollback()
+    form: dict[str, list[str]] = {"action": ["submit"]}
+    for item in attempts.answer_items(db.session, own):
+        key = full_marks_response(item.shown.question)
+        values = to_form_values(item.shown, key)
+        if not right:  # answer every question with the option shown last: fails
+            values = {name: [str(len(item.shown.display) - 1)] for name in values}
+        form.update(values)
+    return post(client, url, form)
+
+
+def test_passing_the_final_over_http_issues_the_certificate(app, client, world):
+    finish_modules(world.learner)
+    login(client, world.learner)
+    assert certificates_of(world.learner) == []
+    response = _take_final(client, world.learner)
+    assert response.status_code == 302
+    (cert,) = certificates_of(world.learner)
+    assert cert.score == 1
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"your certificate {cert.serial} is ready" in page
+
+
+def test_a_recertification_cycle_has_its_own_attempts(app, world, cert, time_machine):
+    """Attempts of the first cycle neither use up nor set the grade of the next one."""
+    from lms.assessments.models import Attempt
+
+    for _ in range(2):  # with the fixture's pass: all three attempts of cycle 1 used
+        record_final(world.learner, Fraction(1, 5))
+    time_machine.travel(cert.expires_at - cert.issued_at - timedelta(days=30))
+    client = _as(app, world.learner)
+    post(client, "/certificates/recertify/foundations")
+    overview = client.get("/courses/foundations/quiz").get_data(as_text=True)
+    assert "Start attempt 4" in overview and "Your grade:" not in overview
+    time_machine.travel(timedelta(minutes=5))
+    client = _as(app, world.learner)
+    finish_modules(world.learner)
+    _take_final(client, world.learner)
+    numbers = [a.number for a in db.session.scalars(select(Attempt).order_by(Attempt.number))]
+    assert numbers == [1, 2, 3, 4]
+    first, second = certificates_of(world.learner)
+    assert second.cycle == 2 and first.superseded_by_id == second.id

@@ -1,0 +1,1 @@
+"""Oversight: statutory-training compliance, state-wide dashboards, exports and reports."""
