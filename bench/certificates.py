@@ -214,10 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     env["LMS_SIGNING_KEY"] = str(workdir / "signing_key.pem")
     server = None
     try:
-        harness.prepare_database(env, harness.ROOT, log)
-        from lms.certificates import signing
-
-        signing.load_or_create_key(workdir / "signing_key.pem")
+        harness.prepare_database(env, harness.ROOT, log)  # generates the key on first use
         app = _app(env)
 
         timed_ids = finish_course(

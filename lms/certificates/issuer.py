@@ -163,12 +163,15 @@ def _salt(cert: Certificate) -> str:
 
 
 def load_key(config_value: str | None, instance_path: str) -> Ed25519PrivateKey:
-    """Return the signing key: configured (PEM text or a path) or generated on first run."""
+    """Return the signing key: configured PEM text, or the PEM file at a configured path
+    (default ``<instance>/signing_key.pem``), generated there on first run."""
     cache_key = config_value or f"instance:{instance_path}"
     with _keys_lock:
         if cache_key not in _keys:
-            if config_value:
+            if config_value and "-----BEGIN" in config_value:
                 _keys[cache_key] = signing.key_from_config(config_value)
+            elif config_value:  # a path: created there (mode 0600) on first run
+                _keys[cache_key] = signing.load_or_create_key(Path(config_value).expanduser())
             else:
                 path = Path(instance_path) / "signing_key.pem"
                 _keys[cache_key] = signing.load_or_create_key(path)
