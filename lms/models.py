@@ -5,6 +5,7 @@ from lms.audit.models import AuditEvent
 from lms.auth.models import Agency, Discipline, LoginAttempt, User, UserSession
 from lms.certificates.models import Certificate, CertificateFile
 from lms.courses.models import ContentSync, Course, Enrollment, Module, ModuleProgress
+from lms.oversight.models import Requirement
 from lms.ratelimit import RateCounter
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "Quiz",
     "QuizVersion",
     "RateCounter",
+    "Requirement",
     "User",
     "UserSession",
 ]

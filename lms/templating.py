@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from fractions import Fraction
 
 from flask import Flask, current_app, url_for
@@ -22,6 +22,11 @@ def when(value: datetime | None, style: str = "time") -> str:
     if not value:
         return "–"
     return value.strftime("%d %b %Y" if style == "date" else "%d %b %Y, %H:%M UTC")
+
+
+def day(value: date | None) -> str:
+    """Format a date for people: "29 Nov 2026"."""
+    return value.strftime("%d %b %Y") if value else "–"
 
 
 def code(value: str) -> str:
@@ -50,4 +55,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(percent)
     app.add_template_filter(when)
     app.add_template_filter(code)
+    app.add_template_filter(day)
     app.add_template_global(link)

@@ -34,10 +34,14 @@ def _download(body: bytes | str, mimetype: str, filename: str) -> Response:
 @bp.get("/certificates")
 @login_required
 def mine() -> str:
+    from lms.oversight.queries import learner_standing
+
     window = int(current_app.config["RECERT_WINDOW_DAYS"])
+    now = clock.now()
     return render_template(
         "certificates/mine.html",
-        held=queries.held(db.session, current_user.id, window, clock.now()),
+        held=queries.held(db.session, current_user.id, window, now),
+        standing=learner_standing(db.session, current_user, now.date()),
         Renewal=policy.Renewal,
     )
 

@@ -31,6 +31,24 @@ def public_base_url() -> str:
     return DEVELOPMENT_URL
 
 
+def _requirements(db: Session) -> tuple[dict[str, object], ...]:
+    from sqlalchemy import select
+
+    from lms.oversight.models import Requirement
+
+    rows = db.scalars(select(Requirement).where(Requirement.active).order_by(Requirement.key))
+    return tuple(
+        {
+            "id": r.key,
+            "name": r.name,
+            "courses": r.courses,
+            "disciplines": r.disciplines,
+            "agency_types": r.agency_types,
+        }
+        for r in rows
+    )
+
+
 def issuer_for(db: Session) -> Issuer:
     """Return the Issuer for this app: names from the latest content sync, the signing key."""
     site = current_site(db)
@@ -41,7 +59,7 @@ def issuer_for(db: Session) -> Issuer:
         name=variables.get("oversight_body") or "Harbor",
         state_name=variables.get("state_name") or "",
         key=load_key(config.get("SIGNING_KEY"), current_app.instance_path),
-        requirements=tuple(site.get("requirements", ())),
+        requirements=_requirements(db),
         email=config.get("ISSUER_EMAIL"),
     )
 

@@ -37,7 +37,7 @@ RESERVED_IDS = frozenset({
     "required-heading", "optional-heading", "change-password", "pause-section-end",
     "pause-section-aside", "quizzes-heading", "history-heading", "timer", "confirm",
     "gain-heading", "items-heading", "items-caption", "due-heading", "change-heading",
-    "results-heading", "code", "code-hint", "q",
+    "results-heading", "code", "code-hint", "q", "requirements-heading",
 })  # fmt: skip
 
 

@@ -57,6 +57,12 @@ def sync_content(db: Session, tree: ContentTree, now: datetime) -> SyncReport:
             course.active = False
             report.retired.append(f"course:{slug}")
             report.retired.extend(sync_quizzes(db, course, (), now))
+    from lms.oversight.sync import sync_requirements
+
+    created, updated, retired = sync_requirements(db, tree.requirements, now)
+    report.created.extend(created)
+    report.updated.extend(updated)
+    report.retired.extend(retired)
     site = _site_data(tree)
     latest = db.scalar(select(ContentSync).order_by(ContentSync.id.desc()).limit(1))
     if report.changed or latest is None or latest.site != site:
@@ -73,18 +79,6 @@ def _site_data(tree: ContentTree) -> dict[str, Any]:
     return {
         "variables": dict(tree.site.variables),
         "support": [dataclasses.asdict(r) for r in tree.site.support],
-        # Requirements travel with the site snapshot so a certificate can name the ones it
-        # satisfies; the oversight tables are built from the same data.
-        "requirements": [
-            {
-                "id": r.id,
-                "name": r.name,
-                "courses": list(r.courses),
-                "disciplines": list(r.disciplines),
-                "agency_types": list(r.agency_types),
-            }
-            for r in tree.requirements
-        ],
     }
 
 
