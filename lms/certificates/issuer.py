@@ -35,6 +35,8 @@ class Issuer:
     key: Ed25519PrivateKey = field(repr=False)
     requirements: tuple[dict[str, Any], ...] = ()
     email: str | None = None
+    #: The seal printed on certificates: a file under static/ (site variable certificate_seal).
+    seal: str | None = "img/seal.svg"
 
     # -- stable public URLs ------------------------------------------------------------
     @property
@@ -97,7 +99,7 @@ class Issuer:
     def render_pdf(self, cert: Certificate) -> bytes:
         from lms.certificates import pdf
 
-        return pdf.render_certificate(self.document(cert))
+        return pdf.render_certificate(self.document(cert), seal_path=self.seal)
 
     def profile(self) -> dict[str, Any]:
         """The issuer Profile, which also publishes the verification key."""

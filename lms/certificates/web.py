@@ -9,6 +9,7 @@ from lms.certificates.issuer import Issuer, load_key
 from lms.courses.queries import current_site
 
 DEVELOPMENT_URL = "http://127.0.0.1:5000"
+DEFAULT_SEAL = "img/seal.svg"
 
 
 class MissingPublicURL(RuntimeError):
@@ -61,7 +62,21 @@ def issuer_for(db: Session) -> Issuer:
         key=load_key(config.get("SIGNING_KEY"), current_app.instance_path),
         requirements=_requirements(db),
         email=config.get("ISSUER_EMAIL"),
+        seal=_seal(variables.get("certificate_seal")),
     )
+
+
+def _seal(configured: str | None) -> str:
+    """Return the configured seal if it is a file under static/, else the bundled one."""
+    if not configured:
+        return DEFAULT_SEAL
+    from lms.certificates.pdf import STATIC_DIR
+
+    path = (STATIC_DIR / configured).resolve()
+    if path.is_relative_to(STATIC_DIR) and path.is_file():
+        return configured
+    current_app.logger.error("certificate_seal %r is not a file under static/", configured)
+    return DEFAULT_SEAL
 
 
 def issue_for_current_user(db: Session, course_id: int) -> str | None:

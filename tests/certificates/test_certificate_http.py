@@ -358,3 +358,24 @@ def test_a_recertification_cycle_has_its_own_attempts(app, world, cert, time_mac
     assert numbers == [1, 2, 3, 4]
     first, second = certificates_of(world.learner)
     assert second.cycle == 2 and first.superseded_by_id == second.id
+
+
+@pytest.mark.parametrize(
+    ("configured", "used"),
+    [
+        ("img/favicon.svg", "img/favicon.svg"),  # a state's own seal under static/
+        ("../lms/__init__.py", "img/seal.svg"),  # outside static/: the bundled seal instead
+        ("img/missing.svg", "img/seal.svg"),
+        (None, "img/seal.svg"),
+    ],
+)
+def test_the_seal_comes_from_the_site_file(app, world, configured, used):
+    from lms.certificates.web import issuer_for
+    from lms.courses.models import ContentSync
+
+    sync = db.session.scalars(select(ContentSync).order_by(ContentSync.id.desc())).first()
+    variables = {**sync.site["variables"], "certificate_seal": configured}
+    sync.site = {**sync.site, "variables": variables}
+    db.session.commit()
+    with app.test_request_context():
+        assert issuer_for(db.session).seal == used
