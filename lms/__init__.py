@@ -37,13 +37,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     templating.init_app(app)
 
     from lms.assessments.views import bp as assessments_bp
+    from lms.audit.views import bp as audit_bp
     from lms.auth.views import bp as auth_bp
     from lms.certificates.public import bp as verify_bp
     from lms.certificates.views import bp as certificates_bp
     from lms.courses.views import bp as courses_bp
     from lms.site.views import bp as site_bp
 
-    for blueprint in (site_bp, auth_bp, courses_bp, assessments_bp, certificates_bp, verify_bp):
+    blueprints = (site_bp, auth_bp, courses_bp, assessments_bp, certificates_bp, verify_bp)
+    for blueprint in (*blueprints, audit_bp):
         app.register_blueprint(blueprint)
 
     from lms.cli import register_commands

@@ -16,10 +16,11 @@ from lms import clock
 def register_commands(app: Flask) -> None:
     """Attach the command groups to ``app.cli``."""
     from lms.assessments.cli import gift_group, quiz_group
+    from lms.audit.cli import audit_group
     from lms.certificates.cli import certificates_group
 
     groups = (db_group, content_group, users_group, demo_group, quiz_group, gift_group)
-    for group in (*groups, certificates_group):
+    for group in (*groups, certificates_group, audit_group):
         app.cli.add_command(group)
 
 
@@ -239,18 +240,33 @@ def users_create(
 @click.argument("email")
 @click.argument("role", type=ROLE_CHOICE)
 @click.option("--agency", help="Move the user to this agency (coordinators are scoped to one).")
+@click.option("--by", "by", metavar="EMAIL", help="Who made the change, for the audit trail.")
 @with_appcontext
-def users_set_role(email: str, role: str, agency: str | None) -> None:
-    """Give the account EMAIL the role ROLE (their sessions end)."""
+def users_set_role(email: str, role: str, agency: str | None, by: str | None) -> None:
+    """Give the account EMAIL the role ROLE (their sessions end; the audit trail records it)."""
     from lms.auth import services
     from lms.auth.models import Role, User
     from lms.extensions import db
 
-    user = db.session.scalar(select(User).where(User.email == services.normalise_email(email)))
-    if user is None:
-        raise click.UsageError(f"No account with email {email}.")
+    def account(address: str) -> User:
+        found = db.session.scalar(
+            select(User).where(User.email == services.normalise_email(address))
+        )
+        if found is None:
+            raise click.UsageError(f"No account with email {address}.")
+        return found
+
+    user = account(email)
+    actor_id = account(by).id if by else None
     try:
-        services.set_role(db.session, user, Role(role), _agency(agency) if agency else None)
+        services.set_role(
+            db.session,
+            user,
+            Role(role),
+            _agency(agency) if agency else None,
+            now=clock.now(),
+            actor_id=actor_id,
+        )
     except services.AccountError as error:
         raise click.UsageError(str(error)) from error
     db.session.commit()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from fractions import Fraction
 
-from flask import Flask, current_app, url_for
+from flask import Flask, url_for
+from werkzeug.routing import BuildError
 
 
 def percent(value: Fraction | float | None) -> str:
@@ -36,24 +37,34 @@ def code(value: str) -> str:
     return display_code(value)
 
 
-def link(endpoint: str, filename: str | None = None) -> str:
-    """Return the URL of an endpoint that takes no arguments (or a static file), built once.
+class URLs(dict[str, str]):
+    """URLs by endpoint (``links['site.support']``) or static file (``assets['css/harbor.css']``).
 
-    Every page links to the same few places; ``url_for`` costs tens of microseconds a call,
-    which adds up on the hottest pages. The URLs do not change while the app runs.
+    Every page links to the same few places, and ``url_for`` costs tens of microseconds a
+    call, which adds up on the hottest pages. The URLs do not change while the app runs, so
+    each is built on first use and then read as a plain dict item, the cheapest thing a
+    template can do (a function call costs several times more). One instance per app and kind.
     """
-    cache: dict[tuple[str, str | None], str] = current_app.extensions.setdefault("lms.links", {})
-    key = (endpoint, filename)
-    url = cache.get(key)
-    if url is None:
-        url = cache[key] = url_for(endpoint, filename=filename) if filename else url_for(endpoint)
-    return url
+
+    def __init__(self, static: bool) -> None:
+        super().__init__()
+        self.static = static
+
+    def __missing__(self, key: str) -> str:
+        try:
+            url = url_for("static", filename=key) if self.static else url_for(key)
+        except BuildError as error:
+            # BuildError is a LookupError, which Jinja would turn into an empty string.
+            raise RuntimeError(f"cannot build a URL for {key!r}: {error}") from error
+        self[key] = url
+        return url
 
 
 def init_app(app: Flask) -> None:
-    """Register the filters and the ``link`` global."""
+    """Register the filters and the ``links`` and ``assets`` globals."""
     app.add_template_filter(percent)
     app.add_template_filter(when)
     app.add_template_filter(code)
     app.add_template_filter(day)
-    app.add_template_global(link)
+    app.add_template_global(URLs(static=False), "links")
+    app.add_template_global(URLs(static=True), "assets")

@@ -87,6 +87,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "certificates.transcript"): members(200),
     ("POST", "certificates.recertify"): members(302),  # nothing to renew: back to the list
     ("GET", "certificates.manage"): oversight(200),
+    # The whole trail crosses agencies: never agency staff (coordinators), only oversight.
+    ("GET", "audit.browse"): oversight(200),
     ("GET", "certificates.manage_one"): oversight(404),
     ("POST", "certificates.change_status"): oversight(404),
     ("GET", "verify.form"): everyone(200),

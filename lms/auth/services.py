@@ -10,10 +10,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
+from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_state
 
 from lms.auth.models import Agency, Discipline, LoginAttempt, Role, User, UserSession
 from lms.auth.passwords import Hasher
@@ -145,13 +147,42 @@ def start_session(db: Session, user: User, now: datetime, address: str, agent: s
     return token
 
 
-#: Built once: this runs on every signed-in request. One entity (the user) is loaded; the
-#: session row comes back as plain columns.
-_SESSION_BY_HASH = (
-    select(User, UserSession.id, UserSession.created_at, UserSession.last_seen_at)
-    .join(UserSession, UserSession.user_id == User.id)
-    .where(UserSession.token_hash == bindparam("token_hash"))
-)
+@cache
+def _session_lookup() -> tuple[Any, tuple[str, ...]]:
+    """Build, once, the statement behind every signed-in request: the session row's
+    timestamps and every column of its user, as plain columns (with the users' attribute
+    names, in order)."""
+    columns = User.__mapper__.column_attrs
+    statement = (
+        select(
+            UserSession.id,
+            UserSession.created_at,
+            UserSession.last_seen_at,
+            *(attribute.columns[0] for attribute in columns),
+        )
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == bindparam("token_hash"))
+    )
+    return statement, tuple(attribute.key for attribute in columns)
+
+
+def _persistent_user(db: Session, values: dict[str, Any]) -> User:
+    """Return the ``User`` of a row as the ORM would load it, without the ORM's query path.
+
+    The instance is persistent in ``db`` with the row as its loaded state (no history,
+    relationships loaded on first use, changes flushed as usual): what ``Session.execute``
+    of ``select(User)`` returns, at a fraction of its cost. An instance already in the
+    identity map is returned as is, as a query would.
+    """
+    mapper = User.__mapper__
+    existing = db.identity_map.get(mapper.identity_key_from_primary_key((values["id"],)))
+    if existing is not None:
+        return existing  # type: ignore[no-any-return]
+    user: User = mapper.class_manager.new_instance()
+    instance_state(user).dict.update(values)
+    make_transient_to_detached(user)  # history reset, identity key set: "as if loaded"
+    db.add(user)  # attached as persistent; nothing to flush
+    return user
 
 
 def resolve_session(
@@ -161,11 +192,19 @@ def resolve_session(
 
     Writes only when the session ends or its last activity is more than a minute old, so
     most page views cost no write; ``db.info["session_touched"]`` tells the caller to commit.
+
+    This runs on every signed-in request, so the look-up is one prebuilt statement of plain
+    columns on the session's connection, and the user is made from its row (see
+    ``_persistent_user``); the ORM's per-statement work would cost more than the statement.
     """
-    row = db.execute(_SESSION_BY_HASH, {"token_hash": token_hash(token)}).first()
+    statement, keys = _session_lookup()
+    if db.autoflush:
+        db.flush()  # what a query's autoflush would do; nothing to do on a clean session
+    row = db.connection().execute(statement, {"token_hash": token_hash(token)}).first()
     if row is None:
         return None
-    user, session_id, created_at, last_seen_at = row
+    session_id, created_at, last_seen_at = row[:3]
+    user = _persistent_user(db, dict(zip(keys, row[3:], strict=True)))
     if now - last_seen_at > idle or now - created_at > absolute or not user.active:
         db.execute(delete(UserSession).where(UserSession.id == session_id))
         db.info["session_touched"] = True
@@ -198,14 +237,41 @@ def set_password(db: Session, user: User, password: str, hasher: Hasher, now: da
     db.flush()
 
 
-def set_role(db: Session, user: User, role: Role, agency: Agency | None = None) -> None:
-    """Give ``user`` a role (coordinators need an agency; their sessions are ended)."""
+def set_role(
+    db: Session,
+    user: User,
+    role: Role,
+    agency: Agency | None = None,
+    *,
+    now: datetime | None = None,
+    actor_id: int | None = None,
+) -> None:
+    """Give ``user`` a role (coordinators need an agency; their sessions are ended).
+
+    A change of role or agency is recorded in the audit trail as ``user.role``, by
+    ``actor_id`` (None: the system, such as the command line) at ``now`` (default: the clock).
+    """
+    from lms import clock
+    from lms.audit import services as audit
+
     if role == Role.COORDINATOR and (agency or user.agency) is None:
         raise AccountError("A coordinator must belong to an agency.")
+    before_role, before_agency = Role(user.role), user.agency
     if agency is not None:
         user.agency = agency
     user.role = role
     end_all_sessions(db, user.id)
+    agency_changed = agency is not None and agency is not before_agency
+    if before_role != role or agency_changed:
+        data: dict[str, str | None] = {
+            "email": user.email,
+            "from": before_role.value,
+            "to": role.value,
+        }
+        if agency_changed:
+            data["agency_from"] = before_agency.name if before_agency else None
+            data["agency_to"] = agency.name if agency else None
+        audit.record(db, "user.role", f"user:{user.id}", data, now or clock.now(), actor_id)
     db.flush()
 
 

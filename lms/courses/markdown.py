@@ -38,6 +38,9 @@ RESERVED_IDS = frozenset({
     "pause-section-aside", "quizzes-heading", "history-heading", "timer", "confirm",
     "gain-heading", "items-heading", "items-caption", "due-heading", "change-heading",
     "results-heading", "code", "code-hint", "q", "requirements-heading",
+    "filters-heading", "entries-heading", "entries-caption", "audit-action", "audit-subject",
+    "audit-actor", "audit-from", "audit-to", "audit-action-hint", "audit-subject-hint",
+    "audit-actor-hint",
 })  # fmt: skip
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, func, select
+from sqlalchemy import Connection, and_, bindparam, exists, func, select
 from sqlalchemy.orm import Session, contains_eager
 
 from lms.courses.models import (
@@ -231,20 +231,32 @@ class CourseRef:
 
 @dataclass(frozen=True)
 class ModuleText:
-    """What the module page shows of a module (plain values, no ORM object)."""
+    """What the module page reads of a module on every view (plain values, no ORM object).
+
+    The body (objectives, text, sources, table of contents) is not here: it is rendered once
+    per module version (``lms.courses.fragments``), so a page view does not read it.
+    """
 
     id: int
     course_id: int
     slug: str
     title: str
-    objectives: list[str]
     minutes: int
     content_note: str | None
+    version: int
+    course: CourseRef
+
+
+@dataclass(frozen=True)
+class ModuleBody:
+    """A module's learner-independent body, read only to render its fragments."""
+
+    id: int
+    version: int
+    objectives: list[str]
     sources: list[dict[str, str]]
     html: str
     toc: list[dict[str, Any]]
-    version: int
-    course: CourseRef
 
 
 @dataclass(frozen=True)
@@ -270,8 +282,8 @@ class ModuleReading:
 
 
 @cache
-def _reading_statements() -> tuple[Any, Any]:
-    """Build the module page's two statements once; each request only binds parameters."""
+def _reading_statements() -> tuple[Any, Any, Any]:
+    """Build the module page's statements once; each request only binds parameters."""
     from lms.assessments.models import Quiz
 
     check = (
@@ -287,12 +299,8 @@ def _reading_statements() -> tuple[Any, Any]:
             Module.course_id,
             Module.slug,
             Module.title,
-            Module.objectives,
             Module.minutes,
             Module.content_note,
-            Module.sources,
-            Module.html,
-            Module.toc,
             Module.version,
             Course.slug.label("course_slug"),
             Course.title.label("course_title"),
@@ -321,7 +329,21 @@ def _reading_statements() -> tuple[Any, Any]:
         .where(Module.course_id == bindparam("course_id"), Module.active)
         .order_by(Module.position)
     )
-    return reading, siblings
+    body = select(
+        Module.id, Module.version, Module.objectives, Module.sources, Module.html, Module.toc
+    ).where(Module.id == bindparam("module_id"))
+    return reading, siblings, body
+
+
+def _connection(db: Session) -> Connection:
+    """Return the session's connection (its transaction), after the flush a query would do.
+
+    The module page's statements select plain columns, so they run on the connection: the
+    ORM's per-statement work in ``Session.execute`` costs more than the statements themselves.
+    """
+    if db.autoflush:
+        db.flush()  # what Session.execute's autoflush does; nothing to do on a clean session
+    return db.connection()
 
 
 def module_reading(
@@ -330,27 +352,24 @@ def module_reading(
     """Return the module page's data for a learner, or None if there is no such module.
 
     This is the hottest page: one statement for the module, the learner's progress, the
-    resume point and the knowledge check, one for the neighbours; no ORM objects, and the
-    statements are built once.
+    resume point and the knowledge check, one for the neighbours; no ORM objects, the
+    statements are built once, and the module's body is not read (see ``module_body``).
     """
-    reading, sibling_query = _reading_statements()
+    reading, sibling_query, _ = _reading_statements()
+    connection = _connection(db)
     params = {"course_slug": course_slug, "module_slug": module_slug, "user_id": user_id}
-    row = db.execute(reading, params).first()
+    row = connection.execute(reading, params).first()
     if row is None:
         return None
-    siblings = db.execute(sibling_query, {"course_id": row.course_id}).all()
+    siblings = connection.execute(sibling_query, {"course_id": row.course_id}).all()
     index = [s.slug for s in siblings].index(row.slug)
     module = ModuleText(
         row.id,
         row.course_id,
         row.slug,
         row.title,
-        row.objectives,
         row.minutes,
         row.content_note,
-        row.sources,
-        row.html,
-        row.toc,
         row.version,
         CourseRef(row.course_slug, row.course_title),
     )
@@ -367,6 +386,12 @@ def module_reading(
         len(siblings),
         row.check_quiz,
     )
+
+
+def module_body(db: Session, module_id: int) -> ModuleBody | None:
+    """Return a module's body and the version it belongs to (None if the module is gone)."""
+    row = _connection(db).execute(_reading_statements()[2], {"module_id": module_id}).first()
+    return None if row is None else ModuleBody(*row)
 
 
 def current_site(db: Session) -> dict[str, Any]:

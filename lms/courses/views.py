@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from lms import clock
 from lms.certificates.web import issue_for_current_user
 from lms.courses import queries, services
-from lms.courses.fragments import module_fragments
+from lms.courses.fragments import module_fragments, page_links
 from lms.courses.models import Module
 from lms.extensions import db
 
@@ -91,11 +91,15 @@ def module(course_slug: str, module_slug: str) -> str:
         assert row is not None
         progress = services.record_visit(db.session, current_user, row, None, clock.now())
         db.session.commit()
+    fragments = module_fragments(page.module)
+    if fragments is None:
+        abort(404)
     return render_template(
         "courses/module.html",
         page=page,
         progress=progress,
-        fragments=module_fragments(page.module),
+        fragments=fragments,
+        urls=page_links(page),
     )
 
 

@@ -256,3 +256,69 @@ def test_an_empty_registration_shows_every_error_at_once(client, world):
     for field in ("name", "email", "agency", "discipline", "employment_start", "password"):
         assert f'id="{field}-error"' in html, field
     assert "Choose your agency from the list" in html
+
+
+def _session_row() -> UserSession:
+    row = db.session.scalar(select(UserSession))
+    assert row is not None
+    return row
+
+
+def test_sessions_end_when_idle_or_too_old(app, client, world, monkeypatch):
+    from datetime import timedelta
+
+    from lms import clock
+
+    start = clock.now()
+    monkeypatch.setattr(clock, "now", lambda: start)
+    login(client, world.learner)
+    # Activity is recorded at most once a minute; any later request keeps the session alive.
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(seconds=30))
+    assert client.get("/courses").status_code == 200
+    assert _session_row().last_seen_at == start
+    for minutes in range(50, 12 * 60, 50):  # active all day: never idle for an hour
+        monkeypatch.setattr(clock, "now", lambda m=minutes: start + timedelta(minutes=m))
+        assert client.get("/courses").status_code == 200
+        assert _session_row().last_seen_at == start + timedelta(minutes=minutes)
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(hours=12, minutes=1))
+    assert client.get("/courses").status_code == 302  # absolute limit, however active
+    assert db.session.scalar(select(func.count(UserSession.id))) == 0
+
+    monkeypatch.setattr(clock, "now", lambda: start)
+    login(client, world.learner)
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(minutes=61))
+    assert client.get("/courses").status_code == 302  # idle for more than an hour
+    assert db.session.scalar(select(func.count(UserSession.id))) == 0
+
+
+def test_the_signed_in_user_is_a_persistent_orm_object(app, world):
+    from datetime import timedelta
+
+    from sqlalchemy import inspect
+
+    from lms import clock
+    from lms.auth import services
+
+    token = services.start_session(db.session, world.learner, clock.now(), "test", "test")
+    db.session.commit()
+    hour, day = timedelta(hours=1), timedelta(days=1)
+    fresh = app.extensions["lms.db"]()  # an empty identity map, as at the start of a request
+    try:
+        user = services.resolve_session(fresh, token, clock.now(), hour, day)
+        assert user is not None and user.id == world.learner.id
+        assert inspect(user).persistent and inspect(user).session is fresh
+        assert not fresh.dirty and not fresh.new
+        assert user.email == world.learner.email and user.role == world.learner.role
+        assert user.created_at == world.learner.created_at  # typed as the ORM loads it
+        assert user.agency.name == world.agency.name  # relationships load on first use
+        assert user.discipline_id is not None and user.discipline.slug == "law-enforcement"
+        assert fresh.get(type(user), user.id) is user  # in the identity map
+        user.name = "Renamed Learner"
+        fresh.commit()  # changes flush like those of any loaded object
+    finally:
+        fresh.close()
+    db.session.expire_all()
+    assert world.learner.name == "Renamed Learner"
+    # A user already in the session is returned as it is, as a query would return it.
+    assert services.resolve_session(db.session, token, clock.now(), hour, day) is world.learner
+    assert services.resolve_session(db.session, "not-a-token", clock.now(), hour, day) is None

@@ -152,3 +152,23 @@ def test_retired_module_is_404_but_progress_is_kept(client, world):
     assert client.get(PLAIN).status_code == 404
     assert f"0 of {len(_slugs())} modules complete" in client.get(COURSE).get_data(as_text=True)
     assert db.session.scalars(select(ModuleProgress)).one().completed_at is not None
+
+
+def test_re_reading_a_module_is_three_statements_and_follows_new_versions(
+    client, world, count_queries
+):
+    login(client, world.learner)
+    client.get(PLAIN)  # the first visit writes the progress and enrollment rows
+    with count_queries() as statements:
+        html = client.get(PLAIN).get_data(as_text=True)
+    # The session and its user; the module with the learner's progress; its neighbours. The
+    # body (text, objectives, sources, contents) is rendered once per version, not read.
+    assert statements[0] == 3
+    module = _module("trauma-informed-approach")
+    assert module.toc[0]["title"] in html
+    module.html = module.html.replace("</p>", " Added in a revision.</p>", 1)
+    module.toc = [{**module.toc[0], "title": "A retitled section"}, *module.toc[1:]]
+    module.version += 1
+    db.session.commit()
+    html = client.get(PLAIN).get_data(as_text=True)
+    assert "Added in a revision." in html and "A retitled section" in html
