@@ -30,6 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from lms.extensions import csrf, db
 
     db.init_app(app)
+    security.init_upload_limits(app)  # before CSRF, which reads the form
     csrf.init_app(app)
     sessions.init_app(app)
     security.init_app(app)
@@ -42,10 +43,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from lms.certificates.public import bp as verify_bp
     from lms.certificates.views import bp as certificates_bp
     from lms.courses.views import bp as courses_bp
+    from lms.oversight.views import bp as oversight_bp
     from lms.site.views import bp as site_bp
 
     blueprints = (site_bp, auth_bp, courses_bp, assessments_bp, certificates_bp, verify_bp)
-    for blueprint in (*blueprints, audit_bp):
+    for blueprint in (*blueprints, audit_bp, oversight_bp):
         app.register_blueprint(blueprint)
 
     from lms.cli import register_commands

@@ -33,7 +33,11 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_ABSOLUTE_HOURS": 12,
     "SESSION_IDLE_MINUTES": 60,
     "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session (long modules, long quizzes)
+    #: Whole-request limit (413 beyond it) for every form but file uploads, which get their
+    #: own file limit plus a little room (lms.security.UPLOADS), so a 5 MB evidence file does
+    #: not mean every form accepts 5 MB bodies.
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "CREDIT_MAX_BYTES": 5 * 1024 * 1024,
     "PREFERRED_URL_SCHEME": "https",
     #: argon2id parameters. 19 MiB, t=2, p=1 meets ASVS 5.0 Appendix C (t=2 needs m >= 19 MiB)
     #: and costs about 40 ms, so a burst of logins does not exhaust memory.

@@ -5,7 +5,7 @@ from lms.audit.models import AuditEvent
 from lms.auth.models import Agency, Discipline, LoginAttempt, User, UserSession
 from lms.certificates.models import Certificate, CertificateFile
 from lms.courses.models import ContentSync, Course, Enrollment, Module, ModuleProgress
-from lms.oversight.models import Requirement
+from lms.oversight.models import ExternalCredit, ExternalCreditFile, Requirement
 from lms.ratelimit import RateCounter
 
 __all__ = [
@@ -19,6 +19,8 @@ __all__ = [
     "Course",
     "Discipline",
     "Enrollment",
+    "ExternalCredit",
+    "ExternalCreditFile",
     "LoginAttempt",
     "Module",
     "ModuleProgress",

@@ -49,3 +49,24 @@ def init_app(app: Flask) -> None:
             # Pages show personal records: keep them out of shared and back-button caches.
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+#: Endpoints that accept a file -> the config key of their file limit.
+UPLOADS = {"oversight.new_credit": "CREDIT_MAX_BYTES"}
+#: Room beside the file for the form's other fields and the multipart framing.
+UPLOAD_OVERHEAD = 64 * 1024
+
+
+def init_upload_limits(app: Flask) -> None:
+    """Let upload endpoints take a body of their file limit, above ``MAX_CONTENT_LENGTH``.
+
+    Registered before CSRF protection, which reads the form in its own ``before_request``.
+    """
+
+    @app.before_request
+    def _allow_upload() -> None:
+        key = UPLOADS.get(request.endpoint or "")
+        if key is not None:
+            request.max_content_length = int(app.config[key]) + UPLOAD_OVERHEAD
+
+    del _allow_upload

@@ -17,6 +17,7 @@ ARGS = {
     "serial": "HBR-2026-000001",
     "code": "7KQ2-M9XD-4TNR-WB3H",
     "purpose": "revocation",
+    "credit_id": 1,
 }
 SIGNED_IN = ["learner", "coordinator", "overseer", "admin", "fred"]
 
@@ -91,6 +92,15 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "audit.browse"): oversight(200),
     ("GET", "certificates.manage_one"): oversight(404),
     ("POST", "certificates.change_status"): oversight(404),
+    # External credit: a learner's own claims; no credit 1 exists, so each finds nothing.
+    ("GET", "oversight.my_credits"): members(200),
+    ("GET", "oversight.new_credit"): members(200),
+    ("POST", "oversight.new_credit"): members(400),  # empty form: shown again with errors
+    ("GET", "oversight.my_evidence"): members(404),
+    ("GET", "oversight.queue"): oversight(200),
+    ("GET", "oversight.review"): oversight(404),
+    ("GET", "oversight.evidence_file"): oversight(404),
+    ("POST", "oversight.decide"): oversight(404),
     ("GET", "verify.form"): everyone(200),
     ("GET", "verify.show"): everyone(404),  # unknown code
     ("GET", "verify.show_json"): everyone(404),

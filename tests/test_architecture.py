@@ -26,6 +26,7 @@ PURE = [
     "certificates/jsonld.py",
     "certificates/signing.py",
     "oversight/compliance.py",
+    "oversight/evidence.py",
     "courses/spec.py",
     "courses/loader.py",
     "courses/frontmatter.py",

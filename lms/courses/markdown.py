@@ -40,7 +40,9 @@ RESERVED_IDS = frozenset({
     "results-heading", "code", "code-hint", "q", "requirements-heading",
     "filters-heading", "entries-heading", "entries-caption", "audit-action", "audit-subject",
     "audit-actor", "audit-from", "audit-to", "audit-action-hint", "audit-subject-hint",
-    "audit-actor-hint",
+    "audit-actor-hint", "credits-heading", "queue-heading", "decide-heading", "approve-until",
+    "approve-until-hint", "approve-note", "reject-note", "credit-requirements-error",
+    "requirements",
 })  # fmt: skip
 
 

@@ -8,8 +8,10 @@ retired (``active`` False), never deleted, so past reports can still name it.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
 
-from sqlalchemy import JSON, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Base
@@ -38,3 +40,59 @@ class Requirement(Base):
     version: Mapped[int] = mapped_column(default=1)
     active: Mapped[bool] = mapped_column(default=True)
     synced_at: Mapped[datetime]
+
+
+class CreditStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class ExternalCredit(Base):
+    """Training done elsewhere, claimed by a learner and decided once by an overseer.
+
+    Never deleted: an approval is the record of why a learner counts as meeting a requirement.
+    ``valid_until`` is exclusive, like a certificate's expiry: on that day it no longer counts.
+    """
+
+    __tablename__ = "external_credits"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status_valid"),
+        CheckConstraint(
+            "status != 'approved' OR valid_until IS NOT NULL", name="approval_has_expiry"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: Requirement keys claimed by the learner; on approval, those the overseer accepted.
+    requirement_keys: Mapped[list[str]] = mapped_column(JSON)
+    #: The name of the training taken elsewhere.
+    title: Mapped[str] = mapped_column(String(300))
+    provider: Mapped[str] = mapped_column(String(300))
+    completed_on: Mapped[date]
+    hours: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+    status: Mapped[str] = mapped_column(String(20), default=CreditStatus.PENDING, index=True)
+    submitted_at: Mapped[datetime]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    #: Set on approval: the first day the credit no longer counts.
+    valid_until: Mapped[date | None]
+
+
+class ExternalCreditFile(Base):
+    """The uploaded evidence, apart from the credit row so listings stay light."""
+
+    __tablename__ = "external_credit_files"
+
+    credit_id: Mapped[int] = mapped_column(
+        ForeignKey("external_credits.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: The learner's file name, cleaned; only ever sent back as a download name.
+    filename: Mapped[str] = mapped_column(String(200))
+    #: Sniffed from the bytes, never taken from the client.
+    media_type: Mapped[str] = mapped_column(String(50))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    body: Mapped[bytes] = mapped_column(LargeBinary)

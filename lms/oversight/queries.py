@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from lms.auth.models import Agency, Discipline, User
@@ -13,7 +13,7 @@ from lms.certificates.models import Certificate
 from lms.courses.models import Course, Enrollment
 from lms.courses.requirements import RequirementSpec
 from lms.oversight import compliance
-from lms.oversight.models import Requirement
+from lms.oversight.models import CreditStatus, ExternalCredit, ExternalCreditFile, Requirement
 
 
 def spec_of(row: Requirement) -> RequirementSpec:
@@ -42,13 +42,8 @@ class Standing:
     course_titles: tuple[str, ...]
 
 
-def learner_standing(db: Session, user: User, today: date) -> list[Standing]:
-    """Return the learner's compliance with every active requirement that covers them.
-
-    Five queries: requirements, the learner's discipline and agency type, certificates, and
-    the courses started, course titles. (The state-wide dashboards compute the same in bulk.)
-    """
-    rows = db.scalars(select(Requirement).where(Requirement.active).order_by(Requirement.name))
+def learner_facts(db: Session, user: User) -> compliance.Learner:
+    """Return what the pure core needs to know about the learner (one query)."""
     facts = db.execute(
         select(Discipline.slug, Agency.type)
         .select_from(User)
@@ -56,9 +51,35 @@ def learner_standing(db: Session, user: User, today: date) -> list[Standing]:
         .outerjoin(Agency, Agency.id == User.agency_id)
         .where(User.id == user.id)
     ).one()
-    learner = compliance.Learner(
-        facts[0], str(facts[1]) if facts[1] else None, user.employment_start
+    return compliance.Learner(facts[0], str(facts[1]) if facts[1] else None, user.employment_start)
+
+
+def applicable_requirements(db: Session, user: User) -> list[Requirement]:
+    """Return the active requirements that cover the learner, by name."""
+    learner = learner_facts(db, user)
+    rows = db.scalars(select(Requirement).where(Requirement.active).order_by(Requirement.name))
+    return [row for row in rows if compliance.applies(spec_of(row), learner)]
+
+
+def approved_credits(db: Session, user_id: int) -> list[compliance.Credit]:
+    """Return one pure credit per requirement named by each of the learner's approvals."""
+    rows = db.execute(
+        select(ExternalCredit.requirement_keys, ExternalCredit.valid_until).where(
+            ExternalCredit.user_id == user_id, ExternalCredit.status == CreditStatus.APPROVED
+        )
     )
+    return [compliance.Credit(key, until) for keys, until in rows for key in keys]
+
+
+def learner_standing(db: Session, user: User, today: date) -> list[Standing]:
+    """Return the learner's compliance with every active requirement that covers them.
+
+    Six queries: requirements, the learner's discipline and agency type, certificates,
+    approved external credits, the courses started, course titles. (The state-wide
+    dashboards compute the same in bulk.)
+    """
+    rows = db.scalars(select(Requirement).where(Requirement.active).order_by(Requirement.name))
+    learner = learner_facts(db, user)
     held = [
         compliance.Held(slug, cert.issued_at.date(), _day(cert.expires_at), cert.status)
         for cert, slug in db.execute(
@@ -67,6 +88,7 @@ def learner_standing(db: Session, user: User, today: date) -> list[Standing]:
             .where(Certificate.user_id == user.id)
         )
     ]
+    credits = approved_credits(db, user.id)
     started = frozenset(
         db.scalars(
             select(Course.slug)
@@ -79,10 +101,74 @@ def learner_standing(db: Session, user: User, today: date) -> list[Standing]:
     for row in rows:
         spec = spec_of(row)
         if compliance.applies(spec, learner):
-            result = compliance.classify(spec, learner, held, (), started, today)
+            result = compliance.classify(spec, learner, held, credits, started, today)
             names = tuple(titles.get(slug, slug) for slug in spec.courses)
             found.append(Standing(row, result, names))
     return found
+
+
+# -- external credit -------------------------------------------------------------------------
+
+
+def requirement_names(db: Session) -> dict[str, str]:
+    """Return every requirement's name by key (retired ones too: old claims still name them)."""
+    return {key: name for key, name in db.execute(select(Requirement.key, Requirement.name))}
+
+
+def credits_of(db: Session, user_id: int) -> list[ExternalCredit]:
+    """Return the learner's own claims, newest first."""
+    return list(
+        db.scalars(
+            select(ExternalCredit)
+            .where(ExternalCredit.user_id == user_id)
+            .order_by(ExternalCredit.submitted_at.desc(), ExternalCredit.id.desc())
+        )
+    )
+
+
+def credit(db: Session, credit_id: int, user_id: int | None = None) -> ExternalCredit | None:
+    """Return a credit; with ``user_id``, only if it is that learner's own."""
+    query = select(ExternalCredit).where(ExternalCredit.id == credit_id)
+    if user_id is not None:
+        query = query.where(ExternalCredit.user_id == user_id)
+    return db.scalar(query)
+
+
+def evidence(db: Session, credit_id: int, user_id: int | None = None) -> ExternalCreditFile | None:
+    """Return a credit's evidence file; with ``user_id``, only if the credit is theirs."""
+    query = (
+        select(ExternalCreditFile)
+        .join(ExternalCredit, ExternalCredit.id == ExternalCreditFile.credit_id)
+        .where(ExternalCreditFile.credit_id == credit_id)
+    )
+    if user_id is not None:
+        query = query.where(ExternalCredit.user_id == user_id)
+    return db.scalar(query)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    credit: ExternalCredit
+    learner: str
+    agency: str | None
+
+
+def credit_queue(db: Session, limit: int = 500) -> list[QueueRow]:
+    """Return claims for the overseers' queue: pending first (oldest first), then decided."""
+    pending_first = case((ExternalCredit.status == CreditStatus.PENDING, 0), else_=1)
+    rows = db.execute(
+        select(ExternalCredit, User.name, Agency.name)
+        .join(User, User.id == ExternalCredit.user_id)
+        .outerjoin(Agency, Agency.id == User.agency_id)
+        .order_by(
+            pending_first,
+            case((ExternalCredit.status == CreditStatus.PENDING, ExternalCredit.id), else_=None),
+            ExternalCredit.decided_at.desc(),
+            ExternalCredit.id.desc(),
+        )
+        .limit(limit)
+    )
+    return [QueueRow(c, name, agency) for c, name, agency in rows]
 
 
 def _day(moment) -> date | None:  # type: ignore[no-untyped-def]
