@@ -28,7 +28,7 @@ class Quiz(Base):
     slug: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(16))
     #: The module a knowledge check follows.
-    module_id: Mapped[int | None] = mapped_column(ForeignKey("modules.id"))
+    module_id: Mapped[int | None] = mapped_column(ForeignKey("modules.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(default=True)
     #: The newest QuizVersion.version; new attempts use it.

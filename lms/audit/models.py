@@ -21,7 +21,7 @@ class AuditEvent(Base):
     #: A dotted verb, e.g. "quiz.rescore", "role.change", "certificate.revoke".
     action: Mapped[str] = mapped_column(String(64), index=True)
     #: What it was done to, e.g. "question:foundations/tvpa-minor-consent".
-    subject: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(200), index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     #: sha256 over prev_hash and this row's canonical content; see lms/audit/chain.py.
