@@ -20,6 +20,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from lms.certificates import codes, credential, document, signing
 from lms.certificates.models import Certificate
 from lms.courses.models import Course
+from lms.courses.requirements import RequirementSpec
+from lms.oversight import compliance
 
 PURPOSES = ("revocation", "suspension")
 
@@ -33,7 +35,7 @@ class Issuer:
     name: str  #: the oversight body
     state_name: str
     key: Ed25519PrivateKey = field(repr=False)
-    requirements: tuple[dict[str, Any], ...] = ()
+    requirements: tuple[RequirementSpec, ...] = ()
     email: str | None = None
     #: The seal printed on certificates: a file under static/ (site variable certificate_seal).
     seal: str | None = "img/seal.svg"
@@ -57,21 +59,16 @@ class Issuer:
         return f"{self.base_url}/status/{purpose}/{number}"
 
     # -- what a certificate satisfies ---------------------------------------------------
-    def requirements_for(self, course_slug: str, discipline: str | None) -> list[dict[str, str]]:
-        """Return the requirements (id, name) that list the course and cover the discipline.
-
-        A requirement that names no disciplines applies by agency type only; it is listed
-        for everyone, since the learner's agency type is checked by the compliance view.
-        """
-        found = []
-        for req in self.requirements:
-            if course_slug not in req.get("courses", ()):
-                continue
-            disciplines = req.get("disciplines") or []
-            if disciplines and discipline not in disciplines and not req.get("agency_types"):
-                continue
-            found.append({"id": req["id"], "name": req["name"]})
-        return found
+    def requirements_for(
+        self, course_slug: str, learner: compliance.Learner
+    ) -> list[dict[str, str]]:
+        """Return the requirements (id, name) that list the course and cover the learner,
+        by the same rule as the compliance view (their discipline or agency type is named)."""
+        return [
+            {"id": req.id, "name": req.name}
+            for req in self.requirements
+            if course_slug in req.courses and compliance.applies(req, learner)
+        ]
 
     # -- documents ----------------------------------------------------------------------
     def document(self, cert: Certificate) -> document.CertificateDocument:

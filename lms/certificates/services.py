@@ -30,6 +30,7 @@ from lms.certificates.models import Certificate, CertificateFile
 from lms.certificates.statuslist import MIN_LIST_BITS, pick_free_index
 from lms.courses.models import Course, Enrollment, Module, ModuleProgress
 from lms.courses.services import module_completion
+from lms.oversight import compliance
 
 #: A status list is filled to half before the next one starts, so a random free position is
 #: found in one or two tries and herd privacy stays high.
@@ -47,12 +48,17 @@ class CycleFacts:
     pass_mark: object | None
 
 
-def cycle_facts(db: Session, user_id: int, course: Course) -> CycleFacts:
-    """Gather module completion and the final quiz grade for the learner's current cycle."""
+def cycle_facts(
+    db: Session, user_id: int, course: Course, completion: tuple[int, int] | None = None
+) -> CycleFacts:
+    """Gather module completion and the final quiz grade for the learner's current cycle.
+
+    ``completion`` is (modules, completed) when the caller has counted them already.
+    """
     enrollment = db.scalar(
         select(Enrollment).where(Enrollment.user_id == user_id, Enrollment.course_id == course.id)
     )
-    total, done = module_completion(db, user_id, course.id)
+    total, done = completion or module_completion(db, user_id, course.id)
     final = db.scalar(
         select(Quiz).where(Quiz.course_id == course.id, Quiz.kind == "final", Quiz.active)
     )
@@ -95,7 +101,7 @@ def issue_if_eligible(
     total, done = module_completion(db, user.id, course.id)
     if not total or done < total:
         return None  # the common case after a knowledge check or a module: two counts only
-    facts = cycle_facts(db, user.id, course)
+    facts = cycle_facts(db, user.id, course, (total, done))
     if not policy.eligibility(facts.progress).eligible:
         return None
     cycle = facts.enrollment.cycle if facts.enrollment else 1
@@ -169,7 +175,7 @@ def _claim(
             quiz_version_id=facts.quiz_version_id,
             score=facts.score,
             pass_mark=facts.pass_mark,
-            requirements=issuer.requirements_for(course.slug, _discipline_slug(user)),
+            requirements=issuer.requirements_for(course.slug, _learner(user)),
             status="active",
             status_list=list_no,
             status_index=pick_free_index(set(), MIN_LIST_BITS, rng),
@@ -198,8 +204,13 @@ def _current_list(db: Session) -> int:
     return latest + 1 if used >= LIST_FILL else latest
 
 
-def _discipline_slug(user: User) -> str | None:
-    return user.discipline.slug if user.discipline else None
+def _learner(user: User) -> compliance.Learner:
+    """The learner as the requirements' coverage rule sees them."""
+    return compliance.Learner(
+        user.discipline.slug if user.discipline else None,
+        str(user.agency.type) if user.agency else None,
+        user.employment_start,
+    )
 
 
 def _render_and_sign(

@@ -11,6 +11,7 @@ from lms.auth.guards import role_required
 from lms.auth.models import Role
 from lms.certificates import codes, policy, queries, services
 from lms.courses.models import Course
+from lms.downloads import attachment
 from lms.extensions import db
 
 bp = Blueprint("certificates", __name__)
@@ -22,13 +23,6 @@ def _own_or_404(serial: str):  # type: ignore[no-untyped-def]
     if cert is None:
         abort(404)
     return cert
-
-
-def _download(body: bytes | str, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.get("/certificates")
@@ -54,7 +48,7 @@ def pdf(serial: str) -> Response:
     if found is None:
         abort(404)
     body, sha256 = found
-    response = _download(body, "application/pdf", f"{serial}.pdf")
+    response = attachment(body, "application/pdf", f"{serial}.pdf")
     response.headers["ETag"] = f'"{sha256}"'
     return response
 
@@ -66,14 +60,14 @@ def credential(serial: str) -> Response:
 
     cert = _own_or_404(serial)
     body = json.dumps(cert.credential, indent=2, ensure_ascii=False)
-    return _download(body, "application/vc+ld+json", f"{cert.serial}-credential.json")
+    return attachment(body, "application/vc+ld+json", f"{cert.serial}-credential.json")
 
 
 @bp.get("/certificates/<serial>/credential.jwt")
 @login_required
 def credential_jwt(serial: str) -> Response:
     cert = _own_or_404(serial)
-    return _download(cert.credential_jwt, "application/vc+jwt", f"{cert.serial}-credential.jwt")
+    return attachment(cert.credential_jwt, "application/vc+jwt", f"{cert.serial}-credential.jwt")
 
 
 @bp.get("/certificates/transcript.pdf")
@@ -82,7 +76,7 @@ def transcript() -> Response:
     from lms.certificates.transcript import render_for
 
     body = render_for(db.session, current_user, clock.now())
-    return _download(body, "application/pdf", "harbor-transcript.pdf")
+    return attachment(body, "application/pdf", "harbor-transcript.pdf")
 
 
 @bp.post("/certificates/recertify/<course_slug>")

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from lms.certificates.issuer import Issuer, load_key
 from lms.courses.queries import current_site
+from lms.courses.requirements import RequirementSpec
 
 DEVELOPMENT_URL = "http://127.0.0.1:5000"
 DEFAULT_SEAL = "img/seal.svg"
@@ -32,22 +33,14 @@ def public_base_url() -> str:
     return DEVELOPMENT_URL
 
 
-def _requirements(db: Session) -> tuple[dict[str, object], ...]:
+def _requirements(db: Session) -> tuple[RequirementSpec, ...]:
     from sqlalchemy import select
 
     from lms.oversight.models import Requirement
+    from lms.oversight.queries import spec_of
 
     rows = db.scalars(select(Requirement).where(Requirement.active).order_by(Requirement.key))
-    return tuple(
-        {
-            "id": r.key,
-            "name": r.name,
-            "courses": r.courses,
-            "disciplines": r.disciplines,
-            "agency_types": r.agency_types,
-        }
-        for r in rows
-    )
+    return tuple(spec_of(r) for r in rows)
 
 
 def issuer_for(db: Session) -> Issuer:

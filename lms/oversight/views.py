@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from lms import clock
 from lms.auth.guards import role_required
 from lms.auth.models import Role
+from lms.downloads import attachment
 from lms.extensions import db
 from lms.oversight import evidence, queries, services
 from lms.oversight.forms import CreditForm, parse_date
@@ -20,10 +21,7 @@ bp = Blueprint("oversight", __name__)
 def _download(found: ExternalCreditFile | None) -> Response:
     if found is None:
         abort(404)
-    response = Response(found.body, mimetype=found.media_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{found.filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(found.body, found.media_type, found.filename)
 
 
 @bp.get("/credits")

@@ -147,3 +147,42 @@ def test_concurrent_requests_issue_one_certificate(app, world):
         )
         == 1
     )
+
+
+@pytest.mark.parametrize(
+    ("discipline", "agency_type", "expected"),
+    [
+        ("law-enforcement", None, {"by-discipline", "by-either"}),
+        (None, "court", {"by-agency", "by-either"}),
+        ("health", "education", set()),  # named by neither list: not covered
+    ],
+)
+def test_a_certificate_names_the_requirements_that_cover_its_holder(
+    discipline, agency_type, expected
+):
+    """The certificate uses the compliance view's rule: discipline or agency type named."""
+    from datetime import date
+
+    from lms.certificates.issuer import Issuer
+    from lms.courses.requirements import RequirementSpec
+    from lms.oversight.compliance import Learner
+
+    def spec(key, disciplines=(), agency_types=(), courses=("foundations",)):
+        return RequirementSpec(
+            key, key.title(), "", disciplines, agency_types, courses, 180, date(2026, 7, 1), 365, 24
+        )
+
+    issuer = Issuer(
+        "https://h.example",
+        "Council",
+        "State",
+        signing.generate_key(),
+        requirements=(
+            spec("by-discipline", disciplines=("law-enforcement",)),
+            spec("by-agency", agency_types=("court",)),
+            spec("by-either", ("law-enforcement",), ("court",)),
+            spec("other-course", ("law-enforcement",), ("court",), courses=("referral",)),
+        ),
+    )
+    found = issuer.requirements_for("foundations", Learner(discipline, agency_type, None))
+    assert {r["id"] for r in found} == expected
