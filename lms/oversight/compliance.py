@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from fractions import Fraction
@@ -147,6 +147,102 @@ def lapses_on(req: RequirementSpec, held: Held) -> date | None:
     return min(ends, default=None)
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """What :func:`status_on` needs to answer for ``today`` or any later day.
+
+    It stays right for every later day until a fact changes (a certificate issued, revoked or
+    renewed, a credit decided, a course started, the learner's profile or the requirement
+    edited), so it is stored per learner and requirement (:class:`lms.oversight.models.Standing`)
+    and dashboards compute today's status from it in SQL (:func:`lms.oversight.queries.status_sql`
+    mirrors :func:`status_on`; a test holds them together).
+    """
+
+    #: The last day in time; None only when the training never lapses.
+    due_on: date | None
+    #: While met: the first day it no longer is (``date.max``: never). When not met: the day
+    #: the training lapsed (None: it never counted). Never None once it has been met.
+    lapses_on: date | None
+    #: In progress while ``today < busy_until``: ``date.max`` once a required course is started,
+    #: else the latest lapse of a required course's certificate (None: nothing held).
+    busy_until: date | None
+
+
+def snapshot(
+    req: RequirementSpec,
+    learner: Learner,
+    held: Iterable[Held],
+    credits: Iterable[Credit],
+    started: Set[str],
+    today: date,
+) -> Snapshot:
+    """Return the learner's snapshot for ``req`` (which must cover them) as of ``today``."""
+    return _evaluate(req, learner, tuple(held), credits, started, today)[0]
+
+
+def _evaluate(
+    req: RequirementSpec,
+    learner: Learner,
+    held: tuple[Held, ...],
+    credits: Iterable[Credit],
+    started: Set[str],
+    today: date,
+) -> tuple[Snapshot, tuple[str, ...], bool]:
+    # Per course: the latest lapse over its active certificates (None: it has none).
+    best: dict[str, date | None] = {}
+    for course in req.courses:
+        ends = [
+            lapses_on(req, h) or _NEVER
+            for h in held
+            if h.course == course and h.status == "active" and h.issued_on <= today
+        ]
+        best[course] = max(ends, default=None)
+    missing = tuple(c for c, end in best.items() if end is None or end <= today)
+    by_certificates = None if missing else min(e for e in best.values() if e is not None)
+    credit_ends = [c.valid_until or _NEVER for c in credits if c.requirement == req.id]
+    by_credit = max(credit_ends, default=None)
+
+    lapse = max((d for d in (by_certificates, by_credit) if d is not None and d > today),
+                default=None)  # fmt: skip
+    via_credit = (
+        lapse is not None
+        and by_credit == lapse
+        and (by_certificates is None or by_certificates < lapse)
+    )
+    if lapse is None:
+        # Not met. Did it lapse (every course had an active certificate, or a credit expired)?
+        # Every credit has ended by now, and later days change neither candidate.
+        lapses = list(credit_ends)
+        if all(end is not None for end in best.values()):
+            lapses.append(min(e for c, e in best.items() if c in missing and e is not None))
+        lapse = max(lapses, default=None)
+    deadline = initial_deadline(req, learner)
+    due = None if lapse == _NEVER else deadline if lapse is None else max(deadline, lapse - _DAY)
+    if started & set(req.courses):
+        busy_until: date | None = _NEVER
+    else:
+        busy_until = max((e for e in best.values() if e is not None), default=None)
+    return Snapshot(due, lapse, busy_until), missing, via_credit
+
+
+def status_on(snap: Snapshot, today: date) -> Compliance:
+    """Return the standing ``snap`` gives on ``today`` (no ``missing``, no ``via_credit``)."""
+    if snap.lapses_on is not None and snap.lapses_on > today:
+        if snap.due_on is None:
+            return Compliance(Status.COMPLIANT, satisfied=True)
+        return _timed(snap.due_on, today, snap.lapses_on, (), via_credit=False, satisfied=True)
+    assert snap.due_on is not None  # only training that never lapses has no due date
+    days = (snap.due_on - today).days
+    if days < 0:
+        status = Status.OVERDUE if snap.lapses_on is None else Status.EXPIRED
+        return Compliance(status, due_on=snap.due_on, days_left=days)
+    if days <= BUCKETS[-1]:
+        return _timed(snap.due_on, today, None, (), via_credit=False, satisfied=False)
+    busy = snap.busy_until is not None and snap.busy_until > today
+    status = Status.IN_PROGRESS if busy else Status.NOT_STARTED
+    return Compliance(status, due_on=snap.due_on, days_left=days)
+
+
 def classify(
     req: RequirementSpec,
     learner: Learner,
@@ -163,47 +259,8 @@ def classify(
     """
     if not applies(req, learner):
         return Compliance(Status.NOT_APPLICABLE)
-    held = tuple(held)
-    # Per course: the latest lapse over its active certificates (None: it has none).
-    best: dict[str, date | None] = {}
-    for course in req.courses:
-        ends = [
-            lapses_on(req, h) or _NEVER
-            for h in held
-            if h.course == course and h.status == "active" and h.issued_on <= today
-        ]
-        best[course] = max(ends, default=None)
-    missing = tuple(c for c, end in best.items() if end is None or end <= today)
-    by_certificates = None if missing else min(e for e in best.values() if e is not None)
-    credit_ends = [c.valid_until or _NEVER for c in credits if c.requirement == req.id]
-    by_credit = max(credit_ends, default=None)
-    deadline = initial_deadline(req, learner)
-
-    until = max((d for d in (by_certificates, by_credit) if d is not None and d > today),
-                default=None)  # fmt: skip
-    if until is not None:
-        via_credit = by_credit == until and (by_certificates is None or by_certificates < until)
-        if until == _NEVER:
-            return Compliance(Status.COMPLIANT, missing=missing, via_credit=via_credit,
-                              satisfied=True)  # fmt: skip
-        due = max(deadline, until - _DAY)
-        return _timed(due, today, until, missing, via_credit, satisfied=True)
-
-    # Not met. Did it lapse (every course had an active certificate, or a credit expired)?
-    lapses = [d for d in credit_ends if d <= today]
-    if all(end is not None for end in best.values()):
-        lapses.append(min(e for c, e in best.items() if c in missing and e is not None))
-    lapse = max(lapses, default=None)
-    due = deadline if lapse is None else max(deadline, lapse - _DAY)
-    days = (due - today).days
-    if days < 0:
-        status = Status.OVERDUE if lapse is None else Status.EXPIRED
-        return Compliance(status, due_on=due, days_left=days, missing=missing)
-    if days <= BUCKETS[-1]:
-        return _timed(due, today, None, missing, via_credit=False, satisfied=False)
-    busy = bool(started & set(req.courses)) or len(missing) < len(req.courses)
-    status = Status.IN_PROGRESS if busy else Status.NOT_STARTED
-    return Compliance(status, due_on=due, days_left=days, missing=missing)
+    snap, missing, via_credit = _evaluate(req, learner, tuple(held), credits, started, today)
+    return replace(status_on(snap, today), missing=missing, via_credit=via_credit)
 
 
 def _timed(
@@ -253,4 +310,42 @@ def summarise(results: Iterable[Compliance]) -> Counts:
         if result.bucket is not None:
             buckets[result.bucket] += 1
         satisfied += result.satisfied
+    return Counts({s: statuses[s] for s in Status}, {b: buckets[b] for b in BUCKETS}, satisfied)
+
+
+# -- status codes: one string per (status, bucket, met), as the SQL mirror groups by -------------
+
+#: Code -> (status, bucket, satisfied). "renew_*" is due soon while still met (renewal);
+#: "due_*" is due soon and not yet met (initial training, or after a lapse inside the deadline).
+CODES: dict[str, tuple[Status, int | None, bool]] = {
+    "compliant": (Status.COMPLIANT, None, True),
+    **{f"renew_{b}": (Status.DUE_SOON, b, True) for b in BUCKETS},
+    **{f"due_{b}": (Status.DUE_SOON, b, False) for b in BUCKETS},
+    "in_progress": (Status.IN_PROGRESS, None, False),
+    "not_started": (Status.NOT_STARTED, None, False),
+    "expired": (Status.EXPIRED, None, False),
+    "overdue": (Status.OVERDUE, None, False),
+}
+
+
+def code_of(result: Compliance) -> str:
+    """Return the status code of an applicable result (see :data:`CODES`)."""
+    if result.status == Status.DUE_SOON:
+        return f"{'renew' if result.satisfied else 'due'}_{result.bucket}"
+    if result.status == Status.NOT_APPLICABLE:
+        raise ValueError("a requirement that does not apply has no status code")
+    return result.status.value
+
+
+def counts_of(pairs: Iterable[tuple[str, int]]) -> Counts:
+    """Return :class:`Counts` from (status code, number of pairs) rows, as SQL returns them."""
+    statuses: Counter[Status] = Counter()
+    buckets: Counter[int] = Counter()
+    satisfied = 0
+    for code, n in pairs:
+        status, bucket, met = CODES[code]
+        statuses[status] += n
+        if bucket is not None:
+            buckets[bucket] += n
+        satisfied += n * met
     return Counts({s: statuses[s] for s in Status}, {b: buckets[b] for b in BUCKETS}, satisfied)

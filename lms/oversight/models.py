@@ -11,7 +11,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, Numeric, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Base
@@ -96,3 +106,50 @@ class ExternalCreditFile(Base):
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
     body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Standing(Base):
+    """A learner's :class:`lms.oversight.compliance.Snapshot` for one requirement that covers them.
+
+    Derived data, rebuilt by :mod:`lms.oversight.standings` whenever a fact behind it changes,
+    so the state-wide dashboards aggregate statuses in SQL over one narrow table. Agency and
+    discipline are copied from the user so breakdowns need no join through ``users``.
+    """
+
+    __tablename__ = "standings"
+    __table_args__ = (
+        Index("ix_standings_agency_id", "agency_id", "requirement_id"),
+        Index("ix_standings_due_on", "due_on"),
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    requirement_id: Mapped[int] = mapped_column(ForeignKey("requirements.id"), primary_key=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    discipline_id: Mapped[int | None] = mapped_column(ForeignKey("disciplines.id"))
+    due_on: Mapped[date | None]
+    lapses_on: Mapped[date | None]
+    busy_until: Mapped[date | None]
+    #: The day the snapshot was taken; it holds for every later day until a fact changes.
+    computed_on: Mapped[date]
+
+
+class ReminderLog(Base):
+    """One reminder sent: the unique key makes ``lms reminders send`` idempotent.
+
+    ``window`` names what the message was about (for example the status, bucket and due date),
+    so the same reminder is not sent twice while nothing has changed.
+    """
+
+    __tablename__ = "reminder_log"
+    __table_args__ = (UniqueConstraint("recipient_id", "kind", "subject", "window"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: 'learner' (one requirement) or 'digest' (a coordinator's summary).
+    kind: Mapped[str] = mapped_column(String(20))
+    #: A requirement key for a learner reminder; the agency id for a digest.
+    subject: Mapped[str] = mapped_column(String(100))
+    window: Mapped[str] = mapped_column(String(100))
+    sent_at: Mapped[datetime]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import case, select
+from sqlalchemy import ColumnElement, and_, case, or_, select, true
 from sqlalchemy.orm import Session
 
 from lms.auth.models import Agency, Discipline, User
@@ -13,7 +13,86 @@ from lms.certificates.models import Certificate
 from lms.courses.models import Course, Enrollment
 from lms.courses.requirements import RequirementSpec
 from lms.oversight import compliance
-from lms.oversight.models import CreditStatus, ExternalCredit, ExternalCreditFile, Requirement
+from lms.oversight.filters import Filters, Known, codes_for
+from lms.oversight.models import (
+    CreditStatus,
+    ExternalCredit,
+    ExternalCreditFile,
+    Requirement,
+    Standing,
+)
+
+
+def status_code(today: date) -> ColumnElement[str]:
+    """Return SQL for a standing's status code on ``today`` (mirrors ``compliance.status_on``).
+
+    Only comparisons of stored dates with bound dates, so SQLite and PostgreSQL agree; a test
+    checks it against the pure function over generated snapshots on both.
+    """
+    s = Standing
+    met = s.lapses_on > today
+    days = {b: today + timedelta(days=b) for b in compliance.BUCKETS}
+
+    def bucket(prefix: str) -> ColumnElement[str]:
+        return case(
+            *((s.due_on <= days[b], f"{prefix}_{b}") for b in compliance.BUCKETS[:-1]),
+            else_=f"{prefix}_{compliance.BUCKETS[-1]}",
+        )
+
+    return case(
+        (and_(met, or_(s.due_on.is_(None), s.due_on > days[90])), "compliant"),
+        (met, bucket("renew")),
+        (and_(s.due_on < today, s.lapses_on.is_(None)), "overdue"),
+        (s.due_on < today, "expired"),
+        (s.due_on <= days[90], bucket("due")),
+        (s.busy_until > today, "in_progress"),
+        else_="not_started",
+    )
+
+
+def known(db: Session, agency_id: int | None = None) -> Known:
+    """Return the values filters may take (with ``agency_id``: that agency's only). Two queries."""
+    agencies = db.execute(
+        select(Agency.id, Agency.type, Agency.region, Agency.county).where(
+            true() if agency_id is None else Agency.id == agency_id
+        )
+    ).all()
+    return Known(
+        agency_types={str(a.type) for a in agencies},
+        regions={a.region for a in agencies},
+        counties={a.county for a in agencies},
+        disciplines=set(db.scalars(select(Discipline.slug))),
+        requirements=set(db.scalars(select(Requirement.key).where(Requirement.active))),
+        agencies={a.id for a in agencies},
+    )
+
+
+def conditions(filters: Filters, today: date) -> list[ColumnElement[bool]]:
+    """Return WHERE conditions on ``standings`` for ``filters`` (agency ones by sub-select)."""
+    s = Standing
+    found: list[ColumnElement[bool]] = []
+    on_agency = [
+        column == value
+        for column, value in (
+            (Agency.type, filters.agency_type),
+            (Agency.region, filters.region),
+            (Agency.county, filters.county),
+        )
+        if value is not None
+    ]
+    if on_agency:
+        found.append(s.agency_id.in_(select(Agency.id).where(*on_agency)))
+    if filters.agency is not None:
+        found.append(s.agency_id == filters.agency)
+    if filters.discipline is not None:
+        wanted = select(Discipline.id).where(Discipline.slug == filters.discipline)
+        found.append(s.discipline_id == wanted.scalar_subquery())
+    if filters.requirement is not None:
+        wanted = select(Requirement.id).where(Requirement.key == filters.requirement)
+        found.append(s.requirement_id == wanted.scalar_subquery())
+    if filters.status is not None:
+        found.append(status_code(today).in_(sorted(codes_for(filters.status))))
+    return found
 
 
 def spec_of(row: Requirement) -> RequirementSpec:
@@ -33,7 +112,7 @@ def spec_of(row: Requirement) -> RequirementSpec:
 
 
 @dataclass(frozen=True)
-class Standing:
+class RequirementStanding:
     """One requirement as it stands for one learner."""
 
     requirement: Requirement
@@ -71,7 +150,7 @@ def approved_credits(db: Session, user_id: int) -> list[compliance.Credit]:
     return [compliance.Credit(key, until) for keys, until in rows for key in keys]
 
 
-def learner_standing(db: Session, user: User, today: date) -> list[Standing]:
+def learner_standing(db: Session, user: User, today: date) -> list[RequirementStanding]:
     """Return the learner's compliance with every active requirement that covers them.
 
     Six queries: requirements, the learner's discipline and agency type, certificates,
@@ -103,7 +182,7 @@ def learner_standing(db: Session, user: User, today: date) -> list[Standing]:
         if compliance.applies(spec, learner):
             result = compliance.classify(spec, learner, held, credits, started, today)
             names = tuple(titles.get(slug, slug) for slug in spec.courses)
-            found.append(Standing(row, result, names))
+            found.append(RequirementStanding(row, result, names))
     return found
 
 
