@@ -43,11 +43,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from lms.certificates.public import bp as verify_bp
     from lms.certificates.views import bp as certificates_bp
     from lms.courses.views import bp as courses_bp
+    from lms.oversight.dashboard_views import bp as dashboard_bp
+    from lms.oversight.export_views import bp as exports_bp
+    from lms.oversight.report_views import bp as report_bp
     from lms.oversight.views import bp as oversight_bp
     from lms.site.views import bp as site_bp
 
     blueprints = (site_bp, auth_bp, courses_bp, assessments_bp, certificates_bp, verify_bp)
-    for blueprint in (*blueprints, audit_bp, oversight_bp):
+    oversight = (oversight_bp, dashboard_bp, exports_bp, report_bp)
+    for blueprint in (*blueprints, audit_bp, *oversight):
         app.register_blueprint(blueprint)
 
     from lms.cli import register_commands

@@ -18,10 +18,16 @@ def register_commands(app: Flask) -> None:
     from lms.assessments.cli import gift_group, quiz_group
     from lms.audit.cli import audit_group
     from lms.certificates.cli import certificates_group
+    from lms.oversight.compliance_cli import compliance_group
+    from lms.oversight.reminders_cli import reminders_group
 
     groups = (db_group, content_group, users_group, demo_group, quiz_group, gift_group)
-    for group in (*groups, certificates_group, audit_group):
+    for group in (*groups, certificates_group, audit_group, compliance_group):
         app.cli.add_command(group)
+    app.cli.add_command(reminders_group)
+    from lms.oversight.report_cli import report_group
+
+    app.cli.add_command(report_group)
 
 
 def main() -> None:
@@ -342,3 +348,29 @@ def demo_seed() -> None:
         click.echo(f"  {account.role:<12} {account.email:<32} {account.password}")
     if serial:
         click.echo(f"{CERTIFIED_EMAIL} holds certificate {serial} (renewal window open).")
+
+
+@demo_group.command("generate")
+@click.option("--learners", type=click.IntRange(min=1), required=True, help="How many learners.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same data.")
+@with_appcontext
+def demo_generate(learners: int, seed: int) -> None:
+    """Create a state-wide demo population for dashboards and benchmarks.
+
+    About one agency per 330 learners (every agency type but oversight, in 40 counties and 6
+    regions), a coordinator per agency, enrollments, progress, quiz attempts, certificates in
+    every state and external credits; then the compliance standings are rebuilt. Run `lms
+    content sync` first. Accounts cannot sign in (no usable password) and use *.demo.invalid
+    addresses. A database holds one generated population: a second run refuses.
+    """
+    from lms.demo_generate import GenerateError, generate
+    from lms.extensions import db
+
+    try:
+        summary = generate(db.session, learners, seed, clock.now(), echo=click.echo)
+    except GenerateError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    for line in summary.lines():
+        click.echo(line)

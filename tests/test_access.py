@@ -18,6 +18,8 @@ ARGS = {
     "code": "7KQ2-M9XD-4TNR-WB3H",
     "purpose": "revocation",
     "credit_id": 1,
+    "agency_id": 1,  # the coordinator's own agency
+    "user_id": 1,  # the learner, of the coordinator's agency
 }
 SIGNED_IN = ["learner", "coordinator", "overseer", "admin", "fred"]
 
@@ -98,9 +100,25 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "oversight.new_credit"): members(400),  # empty form: shown again with errors
     ("GET", "oversight.my_evidence"): members(404),
     ("GET", "oversight.queue"): oversight(200),
+    # Dashboards: the state for oversight; an agency and its learners for oversight and that
+    # agency's coordinator (another agency's pages are 404 for them: see test_dashboard_http).
+    ("GET", "dashboard.state"): oversight(200),
+    ("GET", "dashboard.agency"): {**oversight(200), "coordinator": 200},
+    ("GET", "dashboard.learner"): {**oversight(200), "coordinator": 200},
+    ("GET", "dashboard.due"): {**oversight(200), "coordinator": 200},
+    ("GET", "dashboard.my_agency"): {**oversight(403), "coordinator": 200, "admin": 302},
+    ("POST", "dashboard.send_reminders"): {**oversight(403), "coordinator": 302, "admin": 404},
+    ("GET", "report.page"): oversight(200),
+    ("GET", "report.pdf"): oversight(200),
+    ("GET", "report.csv"): oversight(200),
     ("GET", "oversight.review"): oversight(404),
     ("GET", "oversight.evidence_file"): oversight(404),
     ("POST", "oversight.decide"): oversight(404),
+    # Exports: state-wide for oversight; a coordinator's own agency only (an agency's staff).
+    ("GET", "exports.state_csv"): oversight(200),
+    ("GET", "exports.state_xlsx"): oversight(200),
+    ("GET", "exports.agency_csv"): {**oversight(403), "coordinator": 200},
+    ("GET", "exports.agency_xlsx"): {**oversight(403), "coordinator": 200},
     ("GET", "verify.form"): everyone(200),
     ("GET", "verify.show"): everyone(404),  # unknown code
     ("GET", "verify.show_json"): everyone(404),

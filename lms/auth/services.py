@@ -84,6 +84,9 @@ def create_user(db: Session, new: NewUser, hasher: Hasher, now: datetime) -> Use
     )
     db.add(user)
     db.flush()
+    from lms.oversight.standings import refresh_learner  # oversight builds on auth
+
+    refresh_learner(db, user.id, now)  # a new learner is due from their start date
     return user
 
 
@@ -273,6 +276,10 @@ def set_role(
             data["agency_to"] = agency.name if agency else None
         audit.record(db, "user.role", f"user:{user.id}", data, now or clock.now(), actor_id)
     db.flush()
+    if agency_changed:  # requirements may cover agency types, and dashboards count by agency
+        from lms.oversight.standings import refresh_learner
+
+        refresh_learner(db, user.id, now or clock.now())
 
 
 # Password reset tokens: signed, expiring, and bound to the current password hash so that

@@ -192,6 +192,15 @@ def render_transcript(doc: TranscriptDocument) -> bytes:
     return _write_pdf(transcript_html(doc), identifier=identifier)
 
 
+def render_html(html: str, identifier: str) -> bytes:
+    """Render a caller's own autoescaped HTML document as a tagged PDF (PDF/UA-1).
+
+    The same fetcher (``static/`` only), bundled fonts and shared stylesheet as certificates;
+    for other documents (the annual report), so that WeasyPrint is still called only here.
+    """
+    return _write_pdf(html, identifier=identifier)
+
+
 def harfbuzz_subset_available() -> bool:
     """Tell whether ``libharfbuzz-subset`` loads (Debian: ``libharfbuzz-subset0``).
 

@@ -30,7 +30,7 @@ from lms.certificates.models import Certificate, CertificateFile
 from lms.certificates.statuslist import MIN_LIST_BITS, pick_free_index
 from lms.courses.models import Course, Enrollment, Module, ModuleProgress
 from lms.courses.services import module_completion
-from lms.oversight import compliance
+from lms.oversight import compliance, standings
 
 #: A status list is filled to half before the next one starts, so a random free position is
 #: found in one or two tries and herd privacy stays high.
@@ -131,6 +131,7 @@ def issue_if_eligible(
         actor_id=None,
     )
     db.flush()
+    standings.refresh_learner(db, user.id, now)
     return cert
 
 
@@ -264,6 +265,7 @@ def change_status(
         actor_id=actor.id,
     )
     db.flush()
+    standings.refresh_learner(db, cert.user_id, now)
 
 
 def start_recertification(

@@ -43,6 +43,9 @@ RESERVED_IDS = frozenset({
     "audit-actor-hint", "credits-heading", "queue-heading", "decide-heading", "approve-until",
     "approve-until-hint", "approve-note", "reject-note", "credit-requirements-error",
     "requirements",
+    "agency-heading", "certificates-caption", "certificates-heading", "county-heading",
+    "courses-heading", "due-caption", "headline-heading", "learners-caption",
+    "learners-heading", "lists-heading", "report-facts-heading", "requirements-caption", "year",
 })  # fmt: skip
 
 

@@ -60,6 +60,10 @@ def sync_content(db: Session, tree: ContentTree, now: datetime) -> SyncReport:
     from lms.oversight.sync import sync_requirements
 
     created, updated, retired = sync_requirements(db, tree.requirements, now)
+    if created or updated or retired:
+        from lms.oversight.standings import refresh
+
+        refresh(db, now.date())  # who is covered, and by when, may have changed for anyone
     report.created.extend(created)
     report.updated.extend(updated)
     report.retired.extend(retired)
@@ -183,6 +187,9 @@ def enroll(db: Session, user: User, course: Course, now: datetime) -> Enrollment
                 Enrollment.user_id == user.id, Enrollment.course_id == course.id
             )
         ).one()
+    from lms.oversight.standings import refresh_learner  # oversight builds on courses
+
+    refresh_learner(db, user.id, now)  # a started course counts as training in progress
     return enrollment
 
 

@@ -48,6 +48,21 @@ class Status(StrEnum):
     OVERDUE = "overdue"  #: in breach: initial training never completed (or revoked)
     NOT_APPLICABLE = "not_applicable"  #: the requirement does not cover the learner
 
+    @property
+    def label(self) -> str:
+        """Return the human-readable name."""
+        return LABELS[self]
+
+
+LABELS = {
+    Status.COMPLIANT: "Compliant",
+    Status.DUE_SOON: "Due soon",
+    Status.IN_PROGRESS: "In progress",
+    Status.NOT_STARTED: "Not started",
+    Status.EXPIRED: "Expired",
+    Status.OVERDUE: "Overdue",
+    Status.NOT_APPLICABLE: "Not required",
+}
 
 #: Best first. Better facts (one more valid certificate or credit) never move a learner down.
 ORDER = (Status.COMPLIANT, Status.DUE_SOON, Status.IN_PROGRESS, Status.NOT_STARTED,

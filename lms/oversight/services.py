@@ -13,6 +13,7 @@ from lms.audit.services import record
 from lms.auth.models import User
 from lms.oversight.evidence import Evidence
 from lms.oversight.models import CreditStatus, ExternalCredit, ExternalCreditFile
+from lms.oversight.standings import refresh_learner
 
 
 class DecisionError(ValueError):
@@ -81,6 +82,7 @@ def approve_credit(
     db.flush()
     data = {"requirements": chosen, "valid_until": valid_until.isoformat(), "note": note}
     record(db, "credit.approve", f"credit:{credit.id}", data, now, overseer.id)
+    refresh_learner(db, credit.user_id, now)
 
 
 def reject_credit(

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -69,8 +69,12 @@ def refresh(db: Session, today: date, user_ids: Collection[int] | None = None) -
                 ],
             )
         written += len(rows)
-    db.expire_all()
     return written
+
+
+def refresh_learner(db: Session, user_id: int, now: datetime) -> None:
+    """Rebuild one learner's standings after a service changed a fact about them."""
+    refresh(db, now.date(), (user_id,))
 
 
 def check(db: Session, today: date) -> list[str]:

@@ -5,10 +5,10 @@ Revises: 0006
 Create Date: 2026-12-05 07:25:31.844024
 """
 
-from alembic import op
 import sqlalchemy as sa
-import lms.db
+from alembic import op
 
+import lms.db
 
 revision = "0007"
 down_revision = "0006"
