@@ -13,6 +13,7 @@ from lms import clock, demo_generate
 from lms.assessments.statistics import gain_pairs
 from lms.auth.models import Agency, AgencyType, Discipline, Role, User
 from lms.auth.passwords import Hasher
+from lms.certificates import queries
 from lms.certificates.models import Certificate
 from lms.courses.models import Course, Enrollment, ModuleProgress
 from lms.courses.services import sync_content
@@ -151,6 +152,8 @@ def test_a_generated_certificate_verifies_publicly(population, client):
     response = client.get(f"/verify/{cert.code}.json")
     assert response.status_code == 200
     assert response.get_json()["status"] == "revoked"
+    # No PDF was rendered: the download view finds no stored file and answers 404.
+    assert queries.own_pdf(db.session, cert.serial, cert.user_id) is None
 
 
 def test_planning_is_deterministic_for_a_seed(synced):
@@ -173,29 +176,12 @@ def test_planning_is_deterministic_for_a_seed(synced):
 
 
 def test_small_chunks_give_the_same_population(synced, monkeypatch):
-    monkeypatch.setattr(demo_generate, "CHUNK_PEOPLE", 40)  # many chunks (a thread on PostgreSQL)
+    monkeypatch.setattr(demo_generate, "CHUNK_PEOPLE", 40)  # many chunks
     summary = generate(db.session, 150, 11, clock.now())
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(User)) == sum(summary.people.values())
     assert summary.people[Role.LEARNER] == 150
     assert standings.check(db.session, clock.today()) == []
-
-
-def test_writer_thread_writes_in_order_and_reraises():
-    written: list[int] = []
-    writer = demo_generate._Writer(lambda batch: written.append(len(batch.users)))
-    for n in range(5):
-        writer.submit(Batch(users=[{}] * n))
-    writer.close()
-    assert written == [0, 1, 2, 3, 4]
-
-    def fail(batch: Batch) -> None:
-        raise RuntimeError("disk full")
-
-    writer = demo_generate._Writer(fail)
-    writer.submit(Batch())
-    with pytest.raises(RuntimeError, match="disk full"):
-        writer.close()
 
 
 def test_share_out_sums_exactly():

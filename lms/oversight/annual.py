@@ -176,12 +176,9 @@ def _standing(db: Session, as_of: date) -> tuple[tuple[report.StandingCounts, ..
     if recompute:
         # The pure core, for learners whose standings were computed after as_of, through the
         # standings module's own fact gathering (bulk, per batch of learners) so both agree.
-        requirements = standings._requirements(db)
-        for start in range(0, len(recompute), standings.BATCH):
-            batch = recompute[start : start + standings.BATCH]
-            for row in standings._compute(db, requirements, batch, as_of):
-                code = compliance.code_of(compliance.status_on(row.snapshot, as_of))
-                pairs[(row.requirement_id, row.agency_id, code)] += 1
+        for row in standings.compute(db, as_of, recompute):
+            code = compliance.code_of(compliance.status_on(row.snapshot, as_of))
+            pairs[(row.requirement_id, row.agency_id, code)] += 1
 
     names = {key: name for key, name in db.execute(select(Requirement.id, Requirement.name))}
     agencies = {

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from lms.auth.models import Agency, AgencyType, Discipline, User
@@ -30,9 +30,8 @@ PAGE = 50
 
 def _rank(today: date) -> ColumnElement[int]:
     """SQL: the status's position in ``compliance.ORDER`` (higher is worse)."""
-    code = status_code(today)
     ranks = {c: compliance.ORDER.index(s) for c, (s, _, _) in compliance.CODES.items()}
-    return case(*((code == c, r) for c, r in ranks.items()), else_=0)
+    return status_code(today, lambda code: literal(ranks[code]))
 
 
 def _met(today: date) -> ColumnElement[int]:
@@ -53,7 +52,7 @@ def pair_cells(db: Session, filters: Filters, today: date) -> list[PairCell]:
         .where(*conditions(filters, today))
         .group_by(Standing.agency_id, Standing.discipline_id, Standing.requirement_id, code)
     )
-    return [PairCell(a, d, r, c, n) for a, d, r, c, n in rows]
+    return [PairCell._make(row) for row in rows]
 
 
 def person_cells(db: Session, filters: Filters, today: date) -> list[PersonCell]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, or_, select, true
 from sqlalchemy.orm import Session
@@ -23,30 +25,33 @@ from lms.oversight.models import (
 )
 
 
-def status_code(today: date) -> ColumnElement[str]:
+def status_code(today: date, to: Callable[[str], object] | None = None) -> ColumnElement[Any]:
     """Return SQL for a standing's status code on ``today`` (mirrors ``compliance.status_on``).
 
     Only comparisons of stored dates with bound dates, so SQLite and PostgreSQL agree; a test
-    checks it against the pure function over generated snapshots on both.
+    checks it against the pure function over generated snapshots on both. With ``to``, each
+    code is replaced by ``to(code)`` in the same expression (a rank, say), which costs one
+    evaluation per row where a CASE over this CASE would cost one per code.
     """
     s = Standing
+    out = to or (lambda code: code)
     met = s.lapses_on > today
     days = {b: today + timedelta(days=b) for b in compliance.BUCKETS}
 
     def bucket(prefix: str) -> ColumnElement[str]:
         return case(
-            *((s.due_on <= days[b], f"{prefix}_{b}") for b in compliance.BUCKETS[:-1]),
-            else_=f"{prefix}_{compliance.BUCKETS[-1]}",
+            *((s.due_on <= days[b], out(f"{prefix}_{b}")) for b in compliance.BUCKETS[:-1]),
+            else_=out(f"{prefix}_{compliance.BUCKETS[-1]}"),
         )
 
     return case(
-        (and_(met, or_(s.due_on.is_(None), s.due_on > days[90])), "compliant"),
+        (and_(met, or_(s.due_on.is_(None), s.due_on > days[90])), out("compliant")),
         (met, bucket("renew")),
-        (and_(s.due_on < today, s.lapses_on.is_(None)), "overdue"),
-        (s.due_on < today, "expired"),
+        (and_(s.due_on < today, s.lapses_on.is_(None)), out("overdue")),
+        (s.due_on < today, out("expired")),
         (s.due_on <= days[90], bucket("due")),
-        (s.busy_until > today, "in_progress"),
-        else_="not_started",
+        (s.busy_until > today, out("in_progress")),
+        else_=out("not_started"),
     )
 
 

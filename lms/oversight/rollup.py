@@ -14,12 +14,12 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import NamedTuple
 
 from lms.oversight.compliance import ORDER, Counts, Status, counts_of
 
 
-@dataclass(frozen=True)
-class PairCell:
+class PairCell(NamedTuple):  # tuples: thousands are built per dashboard, fast
     """Learner-requirement pairs with one status code, for one agency/discipline/requirement."""
 
     agency_id: int | None
@@ -29,8 +29,7 @@ class PairCell:
     pairs: int
 
 
-@dataclass(frozen=True)
-class PersonCell:
+class PersonCell(NamedTuple):
     """Learners of one agency and discipline whose worst status is ``worst``."""
 
     agency_id: int | None
@@ -92,12 +91,73 @@ class AgencyInfo:
 
 def people_of(cells: Iterable[PersonCell]) -> People:
     """Return the people figures of ``cells``."""
+    tally: Counter[tuple[Status, bool]] = Counter()
+    for cell in cells:
+        tally[(cell.worst, cell.all_met)] += cell.people
+    return _people(tally)
+
+
+def _people(tally: Mapping[tuple[Status, bool], int]) -> People:
     worst: Counter[Status] = Counter()
     met = 0
-    for cell in cells:
-        worst[cell.worst] += cell.people
-        met += cell.people if cell.all_met else 0
+    for (status, all_met), n in tally.items():
+        worst[status] += n
+        met += n if all_met else 0
     return People({s: worst[s] for s in ORDER}, met)
+
+
+#: Sums per breakdown key: pairs by status code, learners by (worst status, all met).
+_Pairs = dict[Hashable, Counter[str]]
+_Persons = dict[Hashable, Counter[tuple[Status, bool]]]
+
+
+def _sum(
+    pairs: Iterable[PairCell],
+    people: Iterable[PersonCell],
+    key: Callable[[int | None, int | None, int | None], Hashable],
+) -> tuple[_Pairs, _Persons]:
+    pair_sums: _Pairs = defaultdict(Counter)
+    for cell in pairs:
+        k = key(cell.agency_id, cell.discipline_id, cell.requirement_id)
+        if k is not None:
+            pair_sums[k][cell.code] += cell.pairs
+    person_sums: _Persons = defaultdict(Counter)
+    for person in people:
+        k = key(person.agency_id, person.discipline_id, None)
+        if k is not None:
+            person_sums[k][(person.worst, person.all_met)] += person.people
+    return pair_sums, person_sums
+
+
+def _regroup(
+    sums: tuple[_Pairs, _Persons], key: Callable[[Hashable], Hashable]
+) -> tuple[_Pairs, _Persons]:
+    """Merge sums already made per agency into sums per ``key(agency)`` (type, region...)."""
+    pair_sums: _Pairs = defaultdict(Counter)
+    person_sums: _Persons = defaultdict(Counter)
+    for k, tally in sums[0].items():
+        if (to := key(k)) is not None:
+            pair_sums[to].update(tally)
+    for k, people in sums[1].items():
+        if (to := key(k)) is not None:
+            person_sums[to].update(people)
+    return pair_sums, person_sums
+
+
+def _lines(
+    sums: tuple[_Pairs, _Persons], label: Callable[[Hashable], str], with_people: bool = True
+) -> list[Line]:
+    pair_sums, person_sums = sums
+    lines = [
+        Line(
+            k,
+            label(k),
+            counts_of(pair_sums.get(k, Counter()).items()),
+            _people(person_sums.get(k, Counter())) if with_people else None,
+        )
+        for k in pair_sums.keys() | person_sums.keys()
+    ]
+    return sorted(lines, key=lambda line: (line.label.casefold(), str(line.key)))
 
 
 def breakdown(
@@ -111,28 +171,7 @@ def breakdown(
     ``requirement_id`` is None for people cells. Lines come sorted by label; keys that map to
     None are left out (a learner without an agency in an agency breakdown, say).
     """
-    pair_groups: dict[Hashable, list[tuple[str, int]]] = defaultdict(list)
-    for cell in pairs:
-        k = key(cell.agency_id, cell.discipline_id, cell.requirement_id)
-        if k is not None:
-            pair_groups[k].append((cell.code, cell.pairs))
-    person_groups: dict[Hashable, list[PersonCell]] = defaultdict(list)
-    if people is not None:
-        for person in people:
-            k = key(person.agency_id, person.discipline_id, None)
-            if k is not None:
-                person_groups[k].append(person)
-    keys = pair_groups.keys() | person_groups.keys()
-    lines = [
-        Line(
-            k,
-            label(k),
-            counts_of(pair_groups.get(k, ())),
-            people_of(person_groups.get(k, ())) if people is not None else None,
-        )
-        for k in keys
-    ]
-    return sorted(lines, key=lambda line: (line.label.casefold(), str(line.key)))
+    return _lines(_sum(pairs, people or (), key), label, with_people=people is not None)
 
 
 @dataclass(frozen=True)
@@ -159,13 +198,6 @@ def board(
 ) -> Board:
     """Return every breakdown of the dashboard."""
 
-    def on_agency(attribute: str) -> Callable[[int | None, int | None, int | None], Hashable]:
-        def key(agency_id: int | None, _d: int | None, _r: int | None) -> Hashable:
-            info = agencies.get(agency_id) if agency_id is not None else None
-            return getattr(info, attribute) if info is not None else None
-
-        return key
-
     def by_agency(agency_id: int | None, _d: int | None, _r: int | None) -> Hashable:
         return agency_id if agency_id in agencies else None
 
@@ -178,20 +210,24 @@ def board(
     def discipline_label(k: Hashable) -> str:
         return "No discipline recorded" if k == "none" else disciplines.get(k, str(k))  # type: ignore[call-overload]
 
+    def on_agency(attribute: str) -> Callable[[Hashable], Hashable]:
+        return lambda agency_id: getattr(agencies[agency_id], attribute)  # type: ignore[index]
+
+    # One pass over the cells per dimension; the agency groupings are merged from the agencies.
+    per_agency = _sum(pairs, people, by_agency)
     return Board(
         pairs=counts_of((c.code, c.pairs) for c in pairs),
         people=people_of(people),
-        by_agency=breakdown(pairs, people, by_agency, lambda k: agencies[k].name),  # type: ignore[index]
-        by_agency_type=breakdown(
-            pairs, people, on_agency("type"), lambda k: type_labels.get(str(k), str(k))
+        by_agency=_lines(per_agency, lambda k: agencies[k].name),  # type: ignore[index]
+        by_agency_type=_lines(
+            _regroup(per_agency, on_agency("type")), lambda k: type_labels.get(str(k), str(k))
         ),
-        by_region=breakdown(pairs, people, on_agency("region"), str),
-        by_county=breakdown(pairs, people, on_agency("county"), str),
-        by_discipline=breakdown(pairs, people, by_discipline, discipline_label),
-        by_requirement=breakdown(
-            pairs,
-            None,
-            by_requirement,
+        by_region=_lines(_regroup(per_agency, on_agency("region")), str),
+        by_county=_lines(_regroup(per_agency, on_agency("county")), str),
+        by_discipline=_lines(_sum(pairs, people, by_discipline), discipline_label),
+        by_requirement=_lines(
+            _sum(pairs, (), by_requirement),
             lambda k: requirements.get(k, str(k)),  # type: ignore[call-overload]
+            with_people=False,
         ),
     )

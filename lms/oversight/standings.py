@@ -72,6 +72,17 @@ def refresh(db: Session, today: date, user_ids: Collection[int] | None = None) -
     return written
 
 
+def compute(db: Session, today: date, user_ids: Collection[int] | None = None) -> Iterator[Row]:
+    """Yield fresh standings as of ``today`` without storing them (every user when None).
+
+    For reports on a past day: the facts as they stand now (revocations included), with only
+    certificates issued by ``today`` counted. Batched like :func:`refresh`.
+    """
+    requirements = _requirements(db)
+    for where in _batches(db, user_ids):
+        yield from _compute(db, requirements, where, today)
+
+
 def refresh_learner(db: Session, user_id: int, now: datetime) -> None:
     """Rebuild one learner's standings after a service changed a fact about them."""
     refresh(db, now.date(), (user_id,))

@@ -263,3 +263,61 @@ def test_shown_figures_in_the_report_are_the_true_counts(rows):
         else:
             assert figure.text in ("<11", COMPLEMENT_TEXT)
             assert (figure.text == "<11") == (1 <= n <= 10)
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    st.lists(
+        st.lists(st.sampled_from([0, 1, 2, 5, 9, 10, 11, 12, 13, 20]), min_size=2, max_size=3),
+        min_size=2,
+        max_size=2,
+    ).filter(lambda rows: len({len(r) for r in rows}) == 1),
+    st.sampled_from([(True, True), (True, False), (False, True)]),
+)
+def test_two_way_tables_cannot_be_backed_out_by_brute_force(cells, margins):
+    """Every table a reader could believe in, by enumeration where that is small enough."""
+    row_totals, column_totals = margins
+    s = suppress(cells, row_totals=row_totals, column_totals=column_totals)
+    rows, cols = len(cells), len(cells[0])
+    found = _positions(s, rows, cols)
+    hidden = [(i, j) for i in range(rows) for j in range(cols) if s.marks[i][j] != S]
+    limit = sum(map(sum, cells)) + 12
+
+    def allowed(mark: Hidden) -> range:
+        return range(1, 11) if mark == P else range(11, limit)
+
+    lines = lines_of(rows, cols, row_totals, column_totals)
+
+    def candidates(cell: tuple[int, int]) -> range:
+        # No count exceeds a shown total of a line it is in (counts are never negative).
+        caps = [found[ln.total][0] for ln in lines if cell in ln.terms and found[ln.total][1] == S]
+        full = allowed(found[cell][1])
+        return range(full.start, min([full.stop, *(c + 1 for c in caps)]))
+
+    ranges = [candidates(h) for h in hidden]
+    size = 1
+    for r in ranges:
+        size *= len(r)
+    if not hidden or size > 50_000:
+        return
+    possible: dict[tuple[int, int], set[int]] = {h: set() for h in hidden}
+    for guess in product(*ranges):
+        values = {p: v for p, (v, _) in found.items()}
+        values.update(zip(hidden, guess, strict=True))
+        margins_ok = True
+        for line in lines:
+            if all(p[0] < rows and p[1] < cols for p in line.terms):  # a row or a column
+                value, mark = found[line.total]
+                total = sum(values[p] for p in line.terms)
+                margins_ok &= total == value if mark == S else total in allowed(mark)
+        if row_totals and column_totals:
+            value, mark = found[(rows, cols)]
+            total = sum(guessed for p, guessed in values.items() if p[0] < rows and p[1] < cols)
+            margins_ok &= total == value if mark == S else total in allowed(mark)
+        if margins_ok:
+            for h, v in zip(hidden, guess, strict=True):
+                possible[h].add(v)
+    for h in hidden:
+        assert cells[h[0]][h[1]] in possible[h]
+        if s.marks[h[0]][h[1]] == P:
+            assert len(possible[h]) > 1, f"cell {h} ({cells[h[0]][h[1]]}) is given away"
