@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from lms.auth.models import Agency, AgencyType, Discipline, User
@@ -20,7 +20,7 @@ from lms.certificates.models import Certificate
 from lms.courses.models import Course, Enrollment
 from lms.oversight import compliance
 from lms.oversight.filters import Filters
-from lms.oversight.models import Requirement, Standing
+from lms.oversight.models import LearnerStanding, Requirement, Standing
 from lms.oversight.queries import conditions, status_code
 from lms.oversight.rollup import AgencyInfo, Board, PairCell, PersonCell, board
 
@@ -28,14 +28,35 @@ from lms.oversight.rollup import AgencyInfo, Board, PairCell, PersonCell, board
 PAGE = 50
 
 
-def _rank(today: date) -> ColumnElement[int]:
-    """SQL: the status's position in ``compliance.ORDER`` (higher is worse)."""
-    ranks = {c: compliance.ORDER.index(s) for c, (s, _, _) in compliance.CODES.items()}
+def _urgency(today: date) -> ColumnElement[int]:
+    """SQL: the position of a standing's status in ``compliance.URGENCY`` (0: most urgent)."""
+    ranks = {c: compliance.URGENCY.index(s) for c, (s, _, _) in compliance.CODES.items()}
     return status_code(today, lambda code: literal(ranks[code]))
 
 
 def _met(today: date) -> ColumnElement[int]:
     return case((Standing.lapses_on > today, 1), else_=0)
+
+
+def learner_urgency(today: date) -> ColumnElement[int]:
+    """SQL mirror of ``compliance.learner_status_on`` over learner standings, as the position
+    of the status in ``compliance.URGENCY`` (a test holds the two together)."""
+    ls = LearnerStanding
+    rank = compliance.URGENCY.index
+    Status = compliance.Status
+    return case(
+        (and_(ls.due_on < today, ls.overdue_after < today), rank(Status.OVERDUE)),
+        (ls.due_on < today, rank(Status.EXPIRED)),
+        (ls.due_on <= today + timedelta(days=compliance.BUCKETS[-1]), rank(Status.DUE_SOON)),
+        (ls.idle_from <= today, rank(Status.NOT_STARTED)),
+        (ls.unmet_from <= today, rank(Status.IN_PROGRESS)),
+        else_=rank(Status.COMPLIANT),
+    )
+
+
+def learner_all_met(today: date) -> ColumnElement[int]:
+    ls = LearnerStanding
+    return case((or_(ls.unmet_from.is_(None), ls.unmet_from > today), 1), else_=0)
 
 
 def pair_cells(db: Session, filters: Filters, today: date) -> list[PairCell]:
@@ -56,30 +77,41 @@ def pair_cells(db: Session, filters: Filters, today: date) -> list[PairCell]:
 
 
 def person_cells(db: Session, filters: Filters, today: date) -> list[PersonCell]:
-    """Return learners counted by agency, discipline, worst status and all-met (one query)."""
+    """Return learners counted by agency, discipline, most urgent status and all-met (one
+    query): over the learner standings (one row each), or, when a requirement or status
+    filter narrows what counts, over their standings grouped per learner."""
+    if filters.requirement is not None or filters.status is not None:
+        return person_cells_grouped(db, filters, today)
+    ls = LearnerStanding
+    urgency, met = learner_urgency(today).label("u"), learner_all_met(today).label("m")
+    rows = db.execute(
+        select(ls.agency_id, ls.discipline_id, urgency, met, func.count())
+        .where(*conditions(filters, today, ls))
+        .group_by(ls.agency_id, ls.discipline_id, urgency, met)
+    )
+    return [PersonCell(a, d, compliance.URGENCY[int(u)], bool(m), n) for a, d, u, m, n in rows]
+
+
+def person_cells_grouped(db: Session, filters: Filters, today: date) -> list[PersonCell]:
+    """:func:`person_cells` from the standings, grouped per learner (any filter)."""
     per_user = (
         select(
             Standing.agency_id.label("agency_id"),
             Standing.discipline_id.label("discipline_id"),
-            func.max(_rank(today)).label("worst"),
+            func.min(_urgency(today)).label("urgency"),
             func.min(_met(today)).label("all_met"),
         )
         .where(*conditions(filters, today))
         .group_by(Standing.user_id, Standing.agency_id, Standing.discipline_id)
         .subquery()
     )
+    c = per_user.c
     rows = db.execute(
-        select(
-            per_user.c.agency_id,
-            per_user.c.discipline_id,
-            per_user.c.worst,
-            per_user.c.all_met,
-            func.count(),
-        ).group_by(
-            per_user.c.agency_id, per_user.c.discipline_id, per_user.c.worst, per_user.c.all_met
+        select(c.agency_id, c.discipline_id, c.urgency, c.all_met, func.count()).group_by(
+            c.agency_id, c.discipline_id, c.urgency, c.all_met
         )
     )
-    return [PersonCell(a, d, compliance.ORDER[int(w)], bool(m), n) for a, d, w, m, n in rows]
+    return [PersonCell(a, d, compliance.URGENCY[int(u)], bool(m), n) for a, d, u, m, n in rows]
 
 
 def agencies(db: Session, agency_id: int | None = None) -> dict[int, AgencyInfo]:
@@ -203,7 +235,7 @@ class LearnerRow:
     discipline: str | None
     #: Requirement id -> status code (requirements that do not cover the learner are absent).
     codes: dict[int, str]
-    worst: compliance.Status
+    urgent: compliance.Status
 
 
 def agency_learners(
@@ -238,12 +270,8 @@ def agency_learners(
     rows = []
     for user_id, name, discipline in page_rows:
         mine = codes.get(user_id, {})
-        worst = max(
-            (compliance.CODES[c][0] for c in mine.values()),
-            key=compliance.ORDER.index,
-            default=compliance.Status.NOT_APPLICABLE,
-        )
-        rows.append(LearnerRow(user_id, name, discipline, mine, worst))
+        urgent = compliance.most_urgent(compliance.CODES[c][0] for c in mine.values())
+        rows.append(LearnerRow(user_id, name, discipline, mine, urgent))
     return rows, int(total)
 
 

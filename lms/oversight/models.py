@@ -153,3 +153,23 @@ class ReminderLog(Base):
     subject: Mapped[str] = mapped_column(String(100))
     window: Mapped[str] = mapped_column(String(100))
     sent_at: Mapped[datetime]
+
+
+class LearnerStanding(Base):
+    """A learner's :class:`lms.oversight.compliance.LearnerSnapshot`: their requirements
+    combined, so the dashboards count learners with one row each. Rebuilt with the learner's
+    standings (no row when no requirement covers them)."""
+
+    __tablename__ = "learner_standings"
+    __table_args__ = (Index("ix_learner_standings_agency_id", "agency_id"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    discipline_id: Mapped[int | None] = mapped_column(ForeignKey("disciplines.id"))
+    due_on: Mapped[date | None]
+    overdue_after: Mapped[date | None]
+    idle_from: Mapped[date | None]
+    unmet_from: Mapped[date | None]
+    computed_on: Mapped[date]

@@ -20,6 +20,7 @@ from lms.oversight.models import (
     CreditStatus,
     ExternalCredit,
     ExternalCreditFile,
+    LearnerStanding,
     Requirement,
     Standing,
 )
@@ -72,9 +73,14 @@ def known(db: Session, agency_id: int | None = None) -> Known:
     )
 
 
-def conditions(filters: Filters, today: date) -> list[ColumnElement[bool]]:
-    """Return WHERE conditions on ``standings`` for ``filters`` (agency ones by sub-select)."""
-    s = Standing
+def conditions(
+    filters: Filters, today: date, s: type[Standing] | type[LearnerStanding] = Standing
+) -> list[ColumnElement[bool]]:
+    """Return WHERE conditions on ``standings`` for ``filters`` (agency ones by sub-select).
+
+    With ``s`` the learner standings, only the agency and discipline filters apply (a
+    requirement or status filter is about one requirement: the caller must not pass one).
+    """
     found: list[ColumnElement[bool]] = []
     on_agency = [
         column == value
@@ -92,11 +98,15 @@ def conditions(filters: Filters, today: date) -> list[ColumnElement[bool]]:
     if filters.discipline is not None:
         wanted = select(Discipline.id).where(Discipline.slug == filters.discipline)
         found.append(s.discipline_id == wanted.scalar_subquery())
+    if s is LearnerStanding:
+        if filters.requirement is not None or filters.status is not None:
+            raise ValueError("learner standings span requirements and statuses")
+        return found
     if filters.requirement is not None:
         wanted = select(Requirement.id).where(Requirement.key == filters.requirement)
         found.append(s.requirement_id == wanted.scalar_subquery())
     if filters.status is not None:
-        found.append(status_code(today).in_(sorted(codes_for(filters.status))))
+        found.append(status_code(today).in_(sorted(codes_for(filters.status))))  # type: ignore[union-attr]
     return found
 
 

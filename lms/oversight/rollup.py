@@ -2,7 +2,7 @@
 
 SQL returns two small aggregates over the standings (learner x requirement pairs counted by
 agency, discipline, requirement and status code; learners counted by agency, discipline,
-their worst status and whether they meet everything). Every breakdown the oversight body
+their most urgent status and whether they meet everything). Every breakdown the oversight body
 asks for (state, agency, agency type, county, region, discipline, requirement) is a sum over
 those rows, done here so that one pair of queries serves the whole page however large the
 state, and so that every figure on a page adds up to the same totals.
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import NamedTuple
 
-from lms.oversight.compliance import ORDER, Counts, Status, counts_of
+from lms.oversight.compliance import URGENCY, Counts, Status, counts_of
 
 
 class PairCell(NamedTuple):  # tuples: thousands are built per dashboard, fast
@@ -30,11 +30,11 @@ class PairCell(NamedTuple):  # tuples: thousands are built per dashboard, fast
 
 
 class PersonCell(NamedTuple):
-    """Learners of one agency and discipline whose worst status is ``worst``."""
+    """Learners of one agency and discipline whose most urgent status is ``urgent``."""
 
     agency_id: int | None
     discipline_id: int | None
-    worst: Status
+    urgent: Status
     #: Every requirement that covers them is met today.
     all_met: bool
     people: int
@@ -42,24 +42,24 @@ class PersonCell(NamedTuple):
 
 @dataclass(frozen=True)
 class People:
-    """Learners, each counted once by their worst standing over their requirements."""
+    """Learners, each counted once by their most urgent standing (``compliance.URGENCY``)."""
 
-    by_worst: dict[Status, int] = field(default_factory=dict)
+    by_status: dict[Status, int] = field(default_factory=dict)
     all_met: int = 0
 
     @property
     def total(self) -> int:
-        return sum(self.by_worst.values())
+        return sum(self.by_status.values())
 
     @property
     def in_breach(self) -> int:
         """Learners overdue or expired on at least one requirement."""
-        return self.by_worst.get(Status.OVERDUE, 0) + self.by_worst.get(Status.EXPIRED, 0)
+        return self.by_status.get(Status.OVERDUE, 0) + self.by_status.get(Status.EXPIRED, 0)
 
     @property
     def due_soon(self) -> int:
         """Learners with something due within 90 days and nothing in breach."""
-        return self.by_worst.get(Status.DUE_SOON, 0)
+        return self.by_status.get(Status.DUE_SOON, 0)
 
     @property
     def trained_rate(self) -> Fraction | None:
@@ -93,20 +93,20 @@ def people_of(cells: Iterable[PersonCell]) -> People:
     """Return the people figures of ``cells``."""
     tally: Counter[tuple[Status, bool]] = Counter()
     for cell in cells:
-        tally[(cell.worst, cell.all_met)] += cell.people
+        tally[(cell.urgent, cell.all_met)] += cell.people
     return _people(tally)
 
 
 def _people(tally: Mapping[tuple[Status, bool], int]) -> People:
-    worst: Counter[Status] = Counter()
+    urgent: Counter[Status] = Counter()
     met = 0
     for (status, all_met), n in tally.items():
-        worst[status] += n
+        urgent[status] += n
         met += n if all_met else 0
-    return People({s: worst[s] for s in ORDER}, met)
+    return People({s: urgent[s] for s in URGENCY}, met)
 
 
-#: Sums per breakdown key: pairs by status code, learners by (worst status, all met).
+#: Sums per breakdown key: pairs by status code, learners by (most urgent status, all met).
 _Pairs = dict[Hashable, Counter[str]]
 _Persons = dict[Hashable, Counter[tuple[Status, bool]]]
 
@@ -125,7 +125,7 @@ def _sum(
     for person in people:
         k = key(person.agency_id, person.discipline_id, None)
         if k is not None:
-            person_sums[k][(person.worst, person.all_met)] += person.people
+            person_sums[k][(person.urgent, person.all_met)] += person.people
     return pair_sums, person_sums
 
 

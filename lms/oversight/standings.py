@@ -15,6 +15,8 @@ from collections import defaultdict
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import groupby
+from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -24,7 +26,13 @@ from lms.certificates.models import Certificate
 from lms.courses.models import Course, Enrollment
 from lms.courses.requirements import RequirementSpec
 from lms.oversight import compliance
-from lms.oversight.models import CreditStatus, ExternalCredit, Requirement, Standing
+from lms.oversight.models import (
+    CreditStatus,
+    ExternalCredit,
+    LearnerStanding,
+    Requirement,
+    Standing,
+)
 
 #: Learners rebuilt per batch: bounds memory and statement size on a state-wide rebuild.
 BATCH = 2000
@@ -47,11 +55,15 @@ def refresh(db: Session, today: date, user_ids: Collection[int] | None = None) -
     written = 0
     for where in _batches(db, user_ids):
         rows = list(_compute(db, requirements, where, today))
-        db.execute(
-            delete(Standing).where(_user_filter(Standing.user_id, where)),
-            execution_options={"synchronize_session": False},
-        )
+        for table in (Standing, LearnerStanding):
+            db.execute(
+                delete(table).where(_user_filter(table.user_id, where)),
+                execution_options={"synchronize_session": False},
+            )
         if rows:
+            db.execute(
+                insert(LearnerStanding), [_learner_values(r, today) for r in _learners(rows)]
+            )
             db.execute(
                 insert(Standing),
                 [
@@ -70,6 +82,29 @@ def refresh(db: Session, today: date, user_ids: Collection[int] | None = None) -
             )
         written += len(rows)
     return written
+
+
+def _learners(rows: list[Row]) -> list[tuple[Row, compliance.LearnerSnapshot]]:
+    """Group a batch's rows (in learner order) into one combined snapshot per learner."""
+    found = []
+    for _, group in groupby(rows, key=lambda r: r.user_id):
+        mine = list(group)
+        found.append((mine[0], compliance.learner_snapshot(r.snapshot for r in mine)))
+    return found
+
+
+def _learner_values(pair: tuple[Row, compliance.LearnerSnapshot], today: date) -> dict[str, Any]:
+    first, snap = pair
+    return {
+        "user_id": first.user_id,
+        "agency_id": first.agency_id,
+        "discipline_id": first.discipline_id,
+        "due_on": snap.due_on,
+        "overdue_after": snap.overdue_after,
+        "idle_from": snap.idle_from,
+        "unmet_from": snap.unmet_from,
+        "computed_on": today,
+    }
 
 
 def compute(db: Session, today: date, user_ids: Collection[int] | None = None) -> Iterator[Row]:
@@ -109,6 +144,29 @@ def check(db: Session, today: date) -> list[str]:
                 problems.append(
                     f"user {key[0]}, requirement {key[1]}: stored {stored.get(key)}, "
                     f"expected {fresh.get(key)}"
+                )
+        rows = sorted(fresh.values(), key=lambda r: r.user_id)
+        expected = {v["user_id"]: v for v in (_learner_values(p, today) for p in _learners(rows))}
+        found = {
+            s.user_id: {
+                "user_id": s.user_id,
+                "agency_id": s.agency_id,
+                "discipline_id": s.discipline_id,
+                "due_on": s.due_on,
+                "overdue_after": s.overdue_after,
+                "idle_from": s.idle_from,
+                "unmet_from": s.unmet_from,
+                "computed_on": today,
+            }
+            for s in db.scalars(
+                select(LearnerStanding).where(_user_filter(LearnerStanding.user_id, where))
+            )
+        }
+        for user_id in sorted(expected.keys() | found.keys()):
+            if expected.get(user_id) != found.get(user_id):
+                problems.append(
+                    f"user {user_id} (combined): stored {found.get(user_id)}, "
+                    f"expected {expected.get(user_id)}"
                 )
     return problems
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import product
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert, select
@@ -66,6 +67,16 @@ LAPSES = [None, T - timedelta(days=1), T, T + timedelta(days=1), T + timedelta(d
 BUSY = [None, T, T + timedelta(days=1), NEVER]
 
 
+def bare_users(n: int) -> list[int]:
+    """Insert ``n`` users with nothing else (standings rows need a user to point at)."""
+    now = datetime.now(UTC)
+    return list(db.session.scalars(
+        insert(User).returning(User.id, sort_by_parameter_order=True),
+        [{"email": f"u{i}@example.org", "name": f"U{i}", "password_hash": "!",
+          "role": Role.OVERSEER, "created_at": now} for i in range(n)],
+    ))  # fmt: skip
+
+
 def consistent(snap: Snapshot) -> bool:
     """The shapes the core produces: no due date exactly when the training never lapses, and
     while met the due date is the day before the lapse or later (never in the past)."""
@@ -85,12 +96,7 @@ def test_the_sql_status_code_matches_status_on_at_every_boundary(app):
           "existing_staff_deadline_days": 1, "renewal_months": None, "content_hash": "x",
           "synced_at": datetime.now(UTC)}],
     ).scalar_one()  # fmt: skip
-    now = datetime.now(UTC)
-    user_ids = db.session.scalars(
-        insert(User).returning(User.id, sort_by_parameter_order=True),
-        [{"email": f"u{i}@example.org", "name": f"U{i}", "password_hash": "!",
-          "role": Role.OVERSEER, "created_at": now} for i in range(len(snaps))],
-    ).all()  # fmt: skip
+    user_ids = bare_users(len(snaps))
     db.session.execute(
         insert(Standing),
         [{"user_id": u, "requirement_id": requirement_id, "due_on": s.due_on,
@@ -134,3 +140,91 @@ def test_one_course_still_counting_of_two_is_in_progress_after_the_other_lapses(
     assert compliance.classify(req, learner, held, (), frozenset(), date(2027, 1, 1)).status is (
         Status.IN_PROGRESS
     )
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.lists(facts, min_size=1, max_size=4), st.integers(0, 2000))
+def test_a_learner_snapshot_gives_the_most_urgent_standing_on_every_later_day(many, days):
+    # Several requirements of one learner, each with its own facts, all as of the first today.
+    today = many[0]["today"]
+    snaps = []
+    for f in many:
+        f = {**f, "today": today}
+        if compliance.applies(f["req"], f["learner"]):
+            held = [h for h in f["held"] if h.issued_on <= today]
+            snaps.append(compliance.snapshot(f["req"], f["learner"], held, f["credits"],
+                                             f["started"], today))  # fmt: skip
+    then = min(today + timedelta(days=days), date(9990, 1, 1))
+    results = [status_on(s, then) for s in snaps]
+    expected = (compliance.most_urgent(r.status for r in results),
+                all(r.satisfied for r in results))  # fmt: skip
+    assert compliance.learner_status_on(compliance.learner_snapshot(snaps), then) == expected
+
+
+D = date(2027, 6, 1)
+ONE = timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("snap", "today", "expected"),
+    [
+        # due_on, overdue_after, idle_from, unmet_from
+        ((D, D, date.min, date.min), D, (Status.DUE_SOON, False)),  # the last day in time
+        ((D, D, date.min, date.min), D + ONE, (Status.OVERDUE, False)),
+        ((D, None, D, D), D + ONE, (Status.EXPIRED, False)),  # lapsed, never "never met"
+        ((D, D + ONE * 5, D, D), D + ONE, (Status.EXPIRED, False)),  # overdue only from day 7
+        ((D, D + ONE * 5, D, D), D + ONE * 5, (Status.EXPIRED, False)),  # its last day in time
+        ((D, D + ONE * 5, D, D), D + ONE * 6, (Status.OVERDUE, False)),
+        ((D, None, None, None), D - ONE * 90, (Status.DUE_SOON, True)),  # renewal, still met
+        ((D, None, None, None), D - ONE * 91, (Status.COMPLIANT, True)),
+        ((D, D, D - ONE * 100, D - ONE * 100), D - ONE * 100, (Status.NOT_STARTED, False)),
+        ((D, D, D - ONE * 100, D - ONE * 200), D - ONE * 101, (Status.IN_PROGRESS, False)),
+        ((None, None, None, None), D, (Status.COMPLIANT, True)),  # met for good
+        ((D, None, None, D - ONE * 95), D - ONE * 95, (Status.IN_PROGRESS, False)),
+        ((D, None, None, D - ONE * 95), D - ONE * 96, (Status.COMPLIANT, True)),
+    ],
+)
+def test_learner_status_at_the_boundaries(snap, today, expected):
+    assert compliance.learner_status_on(compliance.LearnerSnapshot(*snap), today) == expected
+
+
+LEARNER_DATES = [None, date.min, T - timedelta(days=1), T, T + timedelta(days=1),
+                 T + timedelta(days=90), T + timedelta(days=91)]  # fmt: skip
+
+
+def test_the_sql_learner_status_matches_learner_status_on(app):
+    from lms.oversight.dashboard import learner_all_met, learner_urgency
+    from lms.oversight.models import LearnerStanding
+
+    due_values = [d for d in LEARNER_DATES if d is not date.min]
+    combos = product(due_values, due_values, LEARNER_DATES, LEARNER_DATES)
+    snaps = [compliance.LearnerSnapshot(*c) for c in combos]
+    user_ids = bare_users(len(snaps))
+    db.session.execute(
+        insert(LearnerStanding),
+        [{"user_id": u, "due_on": s.due_on, "overdue_after": s.overdue_after,
+          "idle_from": s.idle_from, "unmet_from": s.unmet_from, "computed_on": T}
+         for u, s in zip(user_ids, snaps, strict=True)],
+    )  # fmt: skip
+    got = {
+        u: (compliance.URGENCY[r], bool(m))
+        for u, r, m in db.session.execute(
+            select(LearnerStanding.user_id, learner_urgency(T), learner_all_met(T))
+        )
+    }
+    for user_id, snap in zip(user_ids, snaps, strict=True):
+        assert got[user_id] == compliance.learner_status_on(snap, T), snap
+
+
+def test_counting_learners_by_their_combined_row_agrees_with_grouping_their_standings(app, world):
+    from lms.oversight.dashboard import person_cells, person_cells_grouped
+    from lms.oversight.filters import Filters
+    from tests.certificates.conftest import finish_modules
+
+    finish_modules(world.learner)  # in progress on core-response
+    for today in (date(2026, 12, 5), date(2027, 6, 1), date(2028, 1, 1)):
+        for chosen in (Filters(), Filters(agency=world.agency.id), Filters(region="Northern")):
+            fast = sorted(person_cells(db.session, chosen, today), key=repr)
+            grouped = sorted(person_cells_grouped(db.session, chosen, today), key=repr)
+            assert fast == grouped, (today, chosen)
+    assert sum(cell.people for cell in person_cells(db.session, Filters(), date(2027, 6, 1))) == 4
