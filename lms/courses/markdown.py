@@ -46,6 +46,7 @@ RESERVED_IDS = frozenset({
     "agency-heading", "certificates-caption", "certificates-heading", "county-heading",
     "courses-heading", "due-caption", "headline-heading", "learners-caption",
     "learners-heading", "lists-heading", "report-facts-heading", "requirements-caption", "year",
+    "discipline-heading",
 })  # fmt: skip
 
 

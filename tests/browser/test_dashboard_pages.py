@@ -1,8 +1,8 @@
 """The oversight dashboards in a real browser: axe-core at desktop, phone and 320 px on the
-state dashboard, a filtered view, an agency drill-down, a learner's record, the due lists and
-the 400 page for an unknown filter; a coordinator's own agency page and sending reminders with
-the keyboard. The live server holds the demo agencies and accounts (``lms demo seed``), whose
-standings the seed and the content sync computed."""
+state dashboard, a filtered view, an agency drill-down, a learner's record, the due lists, the
+annual report's page and the 400 pages for an unknown filter or year; a coordinator's own
+agency page and sending reminders with the keyboard. The live server holds the demo agencies
+and accounts (``lms demo seed``), whose standings the seed and the content sync computed."""
 
 from __future__ import annotations
 
@@ -79,6 +79,13 @@ def test_state_dashboard_drill_down_and_lists_are_accessible(
         _goto(page, f"/oversight/due?list={which}")
         _h1(page, title)
         check_page(page, f"due-{which}", console)
+
+    # The annual report's page (its preview carries the suppressed tables).
+    _goto(page, "/oversight/report")
+    _h1(page, "Annual report to the legislature")
+    check_page(page, "annual-report", console)
+    _goto(page, "/oversight/report?year=1999", 400)
+    check_page(page, "annual-report-400", console, status=400)
 
     _goto(page, "/oversight?region=Atlantis", 400)
     expect(page.get_by_text("No region called 'Atlantis'")).to_be_visible()
