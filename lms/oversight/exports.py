@@ -38,7 +38,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from lms.oversight import xlsx
-from lms.oversight.compliance import CODES, Status
+from lms.oversight.compliance import CODES
 
 #: Characters that make a spreadsheet read a cell as a formula (OWASP), and their full-width
 #: forms (U+FF1D, U+FF0B, U+FF0D, U+FF20).
@@ -93,14 +93,6 @@ class Column:
     get: Callable[[ExportRow], Any]
 
 
-STATUS_LABELS = {
-    Status.COMPLIANT: "Compliant",
-    Status.DUE_SOON: "Due soon",
-    Status.IN_PROGRESS: "In progress",
-    Status.NOT_STARTED: "Not started",
-    Status.EXPIRED: "Expired",
-    Status.OVERDUE: "Overdue",
-}
 #: Due-soon bucket -> the range of days left it stands for.
 BUCKET_LABELS = {30: "0-30 days", 60: "31-60 days", 90: "61-90 days"}
 #: Shown for training that is met and never lapses (a credit without an end date, say).
@@ -109,7 +101,7 @@ NO_EXPIRY = "No expiry"
 
 def status_label(code: str) -> str:
     """Return the human label of a status code ("Due soon", "Overdue", ...)."""
-    return STATUS_LABELS[CODES[code][0]]
+    return CODES[code][0].label
 
 
 def bucket_label(code: str) -> str | None:
