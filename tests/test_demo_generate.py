@@ -17,14 +17,12 @@ from lms.certificates import queries
 from lms.certificates.models import Certificate
 from lms.courses.models import Course, Enrollment, ModuleProgress
 from lms.courses.services import sync_content
-from lms.demo_generate import (
-    CERT_STATES,
+from lms.demo_generate import CERT_STATES, generate, load_catalogue
+from lms.demo_plan import (
     DISCIPLINES_BY_TYPE,
     UNUSABLE_PASSWORD,
     Batch,
     Planner,
-    generate,
-    load_catalogue,
     plan_agencies,
     share_out,
 )
