@@ -20,14 +20,12 @@ def register_commands(app: Flask) -> None:
     from lms.certificates.cli import certificates_group
     from lms.oversight.compliance_cli import compliance_group
     from lms.oversight.reminders_cli import reminders_group
-
-    groups = (db_group, content_group, users_group, demo_group, quiz_group, gift_group)
-    for group in (*groups, certificates_group, audit_group, compliance_group):
-        app.cli.add_command(group)
-    app.cli.add_command(reminders_group)
     from lms.oversight.report_cli import report_group
 
-    app.cli.add_command(report_group)
+    groups = (db_group, content_group, users_group, demo_group, quiz_group, gift_group)
+    oversight = (compliance_group, reminders_group, report_group)
+    for group in (*groups, certificates_group, audit_group, *oversight):
+        app.cli.add_command(group)
 
 
 def main() -> None:

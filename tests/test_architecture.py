@@ -32,6 +32,7 @@ PURE = [
     "oversight/reminders.py",
     "oversight/exports.py",
     "oversight/rollup.py",
+    "oversight/urgency.py",
     "oversight/xlsx.py",
     "oversight/filters.py",
     "courses/spec.py",

@@ -101,7 +101,8 @@ def test_0008_fills_learner_standings_from_the_stored_standings(empty_database_u
                                      computed_on=date(2026, 12, 5)))  # fmt: skip
         session.commit()
     migrate.upgrade(app)
-    from lms.oversight.compliance import Snapshot, learner_snapshot
+    from lms.oversight.compliance import Snapshot
+    from lms.oversight.urgency import learner_snapshot
 
     with Session(engine) as session:
         for uid, rows in snaps.items():

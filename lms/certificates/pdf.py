@@ -57,8 +57,10 @@ _HARFBUZZ_SUBSET = (
 FONT_CONFIG = FontConfiguration()
 _RENDER_LOCK = threading.Lock()
 _stylesheet: CSS | None = None
+#: Certificate templates first, then the app's (other printed documents, such as the annual
+#: report, name theirs from lms/templates).
 _templates = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+    loader=jinja2.FileSystemLoader([TEMPLATES_DIR, TEMPLATES_DIR.parent.parent]),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
     auto_reload=False,
@@ -190,6 +192,11 @@ def render_transcript(doc: TranscriptDocument) -> bytes:
     """Render a learner's transcript as a tagged A4 portrait PDF, as many pages as it needs."""
     identifier = f"transcript {doc.learner_name} {doc.generated_on.isoformat()}"
     return _write_pdf(transcript_html(doc), identifier=identifier)
+
+
+def document_html(template: str, **context: object) -> str:
+    """Render another printed document's template (under lms/templates), autoescaped."""
+    return _templates.get_template(template).render(**context)
 
 
 def render_html(html: str, identifier: str) -> bytes:

@@ -18,10 +18,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 
-import jinja2
 from sqlalchemy import and_, case, distinct, func, select
 from sqlalchemy.orm import Session
 
@@ -41,13 +39,6 @@ NOT_RECORDED = "Not recorded"
 FIRST_YEAR = 2000
 _TYPE_LABELS = {t.value: t.label for t in AgencyType}
 _BREACH = frozenset({Status.OVERDUE, Status.EXPIRED})
-_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-_env = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(_TEMPLATES),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    auto_reload=False,
-)
 
 
 class BadPeriod(ValueError):
@@ -337,7 +328,9 @@ def record_generation(
 
 def html_document(built: report.Report) -> str:
     """Return the report as a standalone HTML document, for the PDF."""
-    return _env.get_template("oversight/annual_report_pdf.html").render(report=built)
+    from lms.certificates.pdf import document_html
+
+    return document_html("oversight/annual_report_pdf.html", report=built)
 
 
 def pdf(built: report.Report) -> bytes:

@@ -2,14 +2,15 @@
 
 Each page runs a fixed number of statements whatever the size of the state (a test counts
 them): the figures come from two GROUP BY queries rolled up in :mod:`lms.oversight.rollup`,
-lists are keyset- or offset-paged, and a learner list fetches one page of learners and then
-their standings in one statement.
+lists are offset-paged, and a learner list fetches one page of learners and then their
+standings in one statement. The agencies and names a page loads once also give the values
+its filters may take (:func:`known_of`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
@@ -18,8 +19,8 @@ from sqlalchemy.orm import Session
 from lms.auth.models import Agency, AgencyType, Discipline, User
 from lms.certificates.models import Certificate
 from lms.courses.models import Course, Enrollment
-from lms.oversight import compliance
-from lms.oversight.filters import Filters
+from lms.oversight import compliance, urgency
+from lms.oversight.filters import Filters, Known
 from lms.oversight.models import LearnerStanding, Requirement, Standing
 from lms.oversight.queries import conditions, status_code
 from lms.oversight.rollup import AgencyInfo, Board, PairCell, PersonCell, board
@@ -29,8 +30,8 @@ PAGE = 50
 
 
 def _urgency(today: date) -> ColumnElement[int]:
-    """SQL: the position of a standing's status in ``compliance.URGENCY`` (0: most urgent)."""
-    ranks = {c: compliance.URGENCY.index(s) for c, (s, _, _) in compliance.CODES.items()}
+    """SQL: the position of a standing's status in ``urgency.URGENCY`` (0: most urgent)."""
+    ranks = {c: urgency.URGENCY.index(s) for c, (s, _, _) in compliance.CODES.items()}
     return status_code(today, lambda code: literal(ranks[code]))
 
 
@@ -39,10 +40,10 @@ def _met(today: date) -> ColumnElement[int]:
 
 
 def learner_urgency(today: date) -> ColumnElement[int]:
-    """SQL mirror of ``compliance.learner_status_on`` over learner standings, as the position
-    of the status in ``compliance.URGENCY`` (a test holds the two together)."""
+    """SQL mirror of ``urgency.learner_status_on`` over learner standings, as the position
+    of the status in ``urgency.URGENCY`` (a test holds the two together)."""
     ls = LearnerStanding
-    rank = compliance.URGENCY.index
+    rank = urgency.URGENCY.index
     Status = compliance.Status
     return case(
         (and_(ls.due_on < today, ls.overdue_after < today), rank(Status.OVERDUE)),
@@ -83,13 +84,13 @@ def person_cells(db: Session, filters: Filters, today: date) -> list[PersonCell]
     if filters.requirement is not None or filters.status is not None:
         return person_cells_grouped(db, filters, today)
     ls = LearnerStanding
-    urgency, met = learner_urgency(today).label("u"), learner_all_met(today).label("m")
+    rank, met = learner_urgency(today).label("u"), learner_all_met(today).label("m")
     rows = db.execute(
-        select(ls.agency_id, ls.discipline_id, urgency, met, func.count())
+        select(ls.agency_id, ls.discipline_id, rank, met, func.count())
         .where(*conditions(filters, today, ls))
-        .group_by(ls.agency_id, ls.discipline_id, urgency, met)
+        .group_by(ls.agency_id, ls.discipline_id, rank, met)
     )
-    return [PersonCell(a, d, compliance.URGENCY[int(u)], bool(m), n) for a, d, u, m, n in rows]
+    return [PersonCell(a, d, urgency.URGENCY[int(u)], bool(m), n) for a, d, u, m, n in rows]
 
 
 def person_cells_grouped(db: Session, filters: Filters, today: date) -> list[PersonCell]:
@@ -111,7 +112,7 @@ def person_cells_grouped(db: Session, filters: Filters, today: date) -> list[Per
             c.agency_id, c.discipline_id, c.urgency, c.all_met
         )
     )
-    return [PersonCell(a, d, compliance.URGENCY[int(u)], bool(m), n) for a, d, u, m, n in rows]
+    return [PersonCell(a, d, urgency.URGENCY[int(u)], bool(m), n) for a, d, u, m, n in rows]
 
 
 def agencies(db: Session, agency_id: int | None = None) -> dict[int, AgencyInfo]:
@@ -145,26 +146,37 @@ def names(db: Session) -> Names:
     return Names(disciplines, slugs, {i: n for i, n, _ in rows}, {i: k for i, _, k in rows})
 
 
-def type_labels() -> dict[str, str]:
-    return {t.value: t.label for t in AgencyType}
+def known_of(found: dict[int, AgencyInfo], named: Names) -> Known:
+    """Return the values filters may take, from the agencies and names a page has loaded."""
+    return Known(
+        agency_types={a.type for a in found.values()},
+        regions={a.region for a in found.values()},
+        counties={a.county for a in found.values()},
+        disciplines=set(named.discipline_slugs),
+        requirements=set(named.requirement_keys.values()),
+        agencies=set(found),
+    )
 
 
 def dashboard(
-    db: Session, filters: Filters, today: date, agency_id: int | None = None
-) -> tuple[Board, dict[int, AgencyInfo], Names]:
-    """Return the board for the state (or one agency), with the names it uses. Four queries."""
-    scoped = filters if agency_id is None else Filters(**{**filters.as_dict(), "agency": agency_id})
-    found = agencies(db, agency_id)
-    named = names(db)
-    result = board(
+    db: Session,
+    filters: Filters,
+    today: date,
+    found: dict[int, AgencyInfo],
+    named: Names,
+    agency_id: int | None = None,
+) -> Board:
+    """Return the board for the state (or one agency) from ``found`` agencies and ``named``
+    disciplines and requirements. Two queries."""
+    scoped = filters if agency_id is None else replace(filters, agency=agency_id)
+    return board(
         pair_cells(db, scoped, today),
         person_cells(db, scoped, today),
         found,
         named.disciplines,
         named.requirements,
-        type_labels(),
+        {t.value: t.label for t in AgencyType},
     )
-    return result, found, named
 
 
 # -- lists -------------------------------------------------------------------------------------
@@ -180,16 +192,8 @@ class DueRow:
     code: str
     due_on: date | None
 
-    @property
-    def status(self) -> compliance.Status:
-        return compliance.CODES[self.code][0]
 
-    @property
-    def bucket(self) -> int | None:
-        return compliance.CODES[self.code][1]
-
-
-#: The two lists: codes they show and the due-date range that holds them (for the index).
+#: The two lists and the status codes they show.
 LISTS = {
     "soon": {c for c, (s, _, _) in compliance.CODES.items() if s is compliance.Status.DUE_SOON},
     "breach": {"overdue", "expired"},
@@ -202,8 +206,11 @@ def due_list(
     """Return one page of the due-soon or in-breach list, soonest (or longest overdue) first,
     and whether there is a next page. One query."""
     code = status_code(today).label("code")
-    window = (
-        and_(Standing.due_on >= today, Standing.due_on <= today + timedelta(days=90))
+    window = (  # the due dates that hold these codes, so the due_on index narrows the scan
+        and_(
+            Standing.due_on >= today,
+            Standing.due_on <= today + timedelta(days=compliance.BUCKETS[-1]),
+        )
         if which == "soon"
         else Standing.due_on < today
     )
@@ -235,7 +242,6 @@ class LearnerRow:
     discipline: str | None
     #: Requirement id -> status code (requirements that do not cover the learner are absent).
     codes: dict[int, str]
-    urgent: compliance.Status
 
 
 def agency_learners(
@@ -267,11 +273,7 @@ def agency_learners(
             )
         ):
             codes[user_id][requirement_id] = code
-    rows = []
-    for user_id, name, discipline in page_rows:
-        mine = codes.get(user_id, {})
-        urgent = compliance.most_urgent(compliance.CODES[c][0] for c in mine.values())
-        rows.append(LearnerRow(user_id, name, discipline, mine, urgent))
+    rows = [LearnerRow(i, name, d, codes.get(i, {})) for i, name, d in page_rows]
     return rows, int(total)
 
 

@@ -9,6 +9,7 @@ did not exist), learners nothing (403).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -21,7 +22,7 @@ from lms.extensions import db
 from lms.oversight import compliance, dashboard, filters, queries
 from lms.oversight.dashboard import LISTS, Names
 from lms.oversight.filters import FilterError, Filters, Known
-from lms.oversight.rollup import Line
+from lms.oversight.rollup import AgencyInfo, Line
 
 bp = Blueprint("dashboard", __name__)
 
@@ -35,13 +36,28 @@ def scope() -> int | None:
     abort(403)
 
 
-def parse_filters(agency_id: int | None, *extra: str) -> tuple[Filters, Known]:
-    """Return the request's filters and the values they could take, or answer 400."""
-    known = queries.known(db.session, agency_id)
+@dataclass(frozen=True)
+class Context:
+    """What every dashboard page loads first: the request's filters, the values they could
+    take, and the agencies and names the page shows (three queries)."""
+
+    filters: Filters
+    known: Known
+    agencies: dict[int, AgencyInfo]
+    names: Names
+
+
+def load(agency_id: int | None, *extra: str) -> Context:
+    """Return the page's context for the state (or one agency), or answer 400 for filters
+    that do not parse."""
+    found = dashboard.agencies(db.session, agency_id)
+    named = dashboard.names(db.session)
+    known = dashboard.known_of(found, named)
     try:
-        return filters.parse(request.args, known, frozenset({"page", *extra})), known
+        chosen = filters.parse(request.args, known, frozenset({"page", *extra}))
     except FilterError as error:
         abort(400, description=str(error))
+    return Context(chosen, known, found, named)
 
 
 def page_number() -> int:
@@ -54,16 +70,14 @@ def page_number() -> int:
 @bp.get("/oversight")
 @role_required(Role.OVERSEER)
 def state() -> str:
-    chosen, known = parse_filters(None)
-    today = clock.now().date()
-    board, agencies, names = dashboard.dashboard(db.session, chosen, today)
+    c = load(None)
+    chosen, today = c.filters, clock.now().date()
     return render_template(
         "oversight/dashboard.html",
-        board=board,
-        agencies=agencies,
-        names=names,
+        board=dashboard.dashboard(db.session, chosen, today, c.agencies, c.names),
+        names=c.names,
         filters=chosen,
-        known=known,
+        known=c.known,
         soon=dashboard.due_list(db.session, chosen, today, "soon", size=10)[0],
         breach=dashboard.due_list(db.session, chosen, today, "breach", size=10)[0],
         today=today,
@@ -89,21 +103,20 @@ def my_agency() -> str | Response:
 
 
 def _agency_page(agency_id: int) -> str:
-    chosen, known = parse_filters(agency_id)
-    page = page_number()
-    today = clock.now().date()
-    board, agencies, names = dashboard.dashboard(db.session, chosen, today, agency_id)
-    if agency_id not in agencies:
+    c = load(agency_id)
+    if agency_id not in c.agencies:
         abort(404)
+    chosen, page, today = c.filters, page_number(), clock.now().date()
+    board = dashboard.dashboard(db.session, chosen, today, c.agencies, c.names, agency_id)
     learners, total = dashboard.agency_learners(db.session, agency_id, chosen, today, page)
     return render_template(
         "oversight/agency.html",
         agency_id=agency_id,
-        info=agencies[agency_id],
+        info=c.agencies[agency_id],
         board=board,
-        names=names,
+        names=c.names,
         filters=chosen,
-        known=known,
+        known=c.known,
         learners=learners,
         total=total,
         page=page,
@@ -137,9 +150,8 @@ def due() -> str:
     which = request.args.get("list", "breach")
     if which not in LISTS:
         abort(400, description="The list must be 'soon' (due within 90 days) or 'breach'.")
-    chosen, known = parse_filters(confined, "list")
-    if confined is not None:
-        chosen = Filters(**{**chosen.as_dict(), "agency": confined})
+    c = load(confined, "list")
+    chosen = c.filters if confined is None else replace(c.filters, agency=confined)
     page = page_number()
     today = clock.now().date()
     rows, more = dashboard.due_list(db.session, chosen, today, which, page)
@@ -150,8 +162,8 @@ def due() -> str:
         more=more,
         page=page,
         filters=chosen,
-        known=known,
-        names=dashboard.names(db.session),
+        known=c.known,
+        names=c.names,
         confined=confined,
         today=today,
     )
@@ -230,8 +242,7 @@ def requirement_options(names: Names) -> list[tuple[str, str]]:
 
 @bp.app_template_global()
 def status_options() -> list[tuple[str, str]]:
-    statuses = [s for s in compliance.ORDER]
-    return [("breach", "Overdue or expired"), *((s.value, s.label) for s in statuses)]
+    return [("breach", "Overdue or expired"), *((s.value, s.label) for s in compliance.ORDER)]
 
 
 @bp.app_template_global()

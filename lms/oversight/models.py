@@ -156,7 +156,7 @@ class ReminderLog(Base):
 
 
 class LearnerStanding(Base):
-    """A learner's :class:`lms.oversight.compliance.LearnerSnapshot`: their requirements
+    """A learner's :class:`lms.oversight.urgency.LearnerSnapshot`: their requirements
     combined, so the dashboards count learners with one row each. Rebuilt with the learner's
     standings (no row when no requirement covers them)."""
 

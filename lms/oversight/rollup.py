@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import NamedTuple
 
-from lms.oversight.compliance import URGENCY, Counts, Status, counts_of
+from lms.oversight.compliance import Counts, Status, counts_of
+from lms.oversight.urgency import URGENCY
 
 
 class PairCell(NamedTuple):  # tuples: thousands are built per dashboard, fast
@@ -42,7 +43,7 @@ class PersonCell(NamedTuple):
 
 @dataclass(frozen=True)
 class People:
-    """Learners, each counted once by their most urgent standing (``compliance.URGENCY``)."""
+    """Learners, each counted once by their most urgent standing (``urgency.URGENCY``)."""
 
     by_status: dict[Status, int] = field(default_factory=dict)
     all_met: int = 0
@@ -158,20 +159,6 @@ def _lines(
         for k in pair_sums.keys() | person_sums.keys()
     ]
     return sorted(lines, key=lambda line: (line.label.casefold(), str(line.key)))
-
-
-def breakdown(
-    pairs: Iterable[PairCell],
-    people: Iterable[PersonCell] | None,
-    key: Callable[[int | None, int | None, int | None], Hashable],
-    label: Callable[[Hashable], str],
-) -> list[Line]:
-    """Group ``pairs`` (and ``people``) by ``key(agency_id, discipline_id, requirement_id)``.
-
-    ``requirement_id`` is None for people cells. Lines come sorted by label; keys that map to
-    None are left out (a learner without an agency in an agency breakdown, say).
-    """
-    return _lines(_sum(pairs, people or (), key), label, with_people=people is not None)
 
 
 @dataclass(frozen=True)

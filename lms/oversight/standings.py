@@ -2,11 +2,12 @@
 
 A standing is the pure core's :class:`~lms.oversight.compliance.Snapshot` of one learner and one
 requirement that covers them. It holds for every later day until a fact changes, so it is
-rebuilt only when one does: the services that issue, revoke, suspend or reinstate a
-certificate, open a recertification cycle, enrol a learner, approve a credit or change a
-learner's agency, discipline or start date call :func:`refresh` for that learner, and a
-requirements sync (or ``lms compliance refresh``) rebuilds every learner. ``lms compliance
-check`` compares the table with a fresh computation and reports any drift.
+rebuilt only when one does: the services that create a user, move them to another agency,
+enrol them, issue, revoke, suspend or reinstate a certificate, or approve a credit call
+:func:`refresh_learner`, and a requirements sync (or ``lms compliance refresh``) rebuilds
+every learner. Each learner's snapshots are also combined into one ``learner_standings`` row
+(:class:`~lms.oversight.urgency.LearnerSnapshot`). ``lms compliance check`` compares both
+tables with a fresh computation and reports any drift.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from lms.auth.models import Agency, Discipline, User
 from lms.certificates.models import Certificate
 from lms.courses.models import Course, Enrollment
 from lms.courses.requirements import RequirementSpec
-from lms.oversight import compliance
+from lms.oversight import compliance, urgency
 from lms.oversight.models import (
     CreditStatus,
     ExternalCredit,
@@ -84,16 +85,16 @@ def refresh(db: Session, today: date, user_ids: Collection[int] | None = None) -
     return written
 
 
-def _learners(rows: list[Row]) -> list[tuple[Row, compliance.LearnerSnapshot]]:
+def _learners(rows: list[Row]) -> list[tuple[Row, urgency.LearnerSnapshot]]:
     """Group a batch's rows (in learner order) into one combined snapshot per learner."""
     found = []
     for _, group in groupby(rows, key=lambda r: r.user_id):
         mine = list(group)
-        found.append((mine[0], compliance.learner_snapshot(r.snapshot for r in mine)))
+        found.append((mine[0], urgency.learner_snapshot(r.snapshot for r in mine)))
     return found
 
 
-def _learner_values(pair: tuple[Row, compliance.LearnerSnapshot], today: date) -> dict[str, Any]:
+def _learner_values(pair: tuple[Row, urgency.LearnerSnapshot], today: date) -> dict[str, Any]:
     first, snap = pair
     return {
         "user_id": first.user_id,
@@ -146,18 +147,13 @@ def check(db: Session, today: date) -> list[str]:
                     f"expected {fresh.get(key)}"
                 )
         rows = sorted(fresh.values(), key=lambda r: r.user_id)
-        expected = {v["user_id"]: v for v in (_learner_values(p, today) for p in _learners(rows))}
+        expected = {r.user_id: (r.agency_id, r.discipline_id, snap) for r, snap in _learners(rows)}
         found = {
-            s.user_id: {
-                "user_id": s.user_id,
-                "agency_id": s.agency_id,
-                "discipline_id": s.discipline_id,
-                "due_on": s.due_on,
-                "overdue_after": s.overdue_after,
-                "idle_from": s.idle_from,
-                "unmet_from": s.unmet_from,
-                "computed_on": today,
-            }
+            s.user_id: (
+                s.agency_id,
+                s.discipline_id,
+                urgency.LearnerSnapshot(s.due_on, s.overdue_after, s.idle_from, s.unmet_from),
+            )
             for s in db.scalars(
                 select(LearnerStanding).where(_user_filter(LearnerStanding.user_id, where))
             )

@@ -13,7 +13,7 @@ from sqlalchemy import insert, select
 
 from lms.auth.models import Role, User
 from lms.extensions import db
-from lms.oversight import compliance, queries
+from lms.oversight import compliance, queries, urgency
 from lms.oversight.compliance import CODES, Snapshot, Status, code_of, counts_of, status_on
 from lms.oversight.models import Requirement, Standing
 from tests.oversight.test_compliance_properties import facts, run
@@ -156,9 +156,9 @@ def test_a_learner_snapshot_gives_the_most_urgent_standing_on_every_later_day(ma
                                              f["started"], today))  # fmt: skip
     then = min(today + timedelta(days=days), date(9990, 1, 1))
     results = [status_on(s, then) for s in snaps]
-    expected = (compliance.most_urgent(r.status for r in results),
+    expected = (urgency.most_urgent(r.status for r in results),
                 all(r.satisfied for r in results))  # fmt: skip
-    assert compliance.learner_status_on(compliance.learner_snapshot(snaps), then) == expected
+    assert urgency.learner_status_on(urgency.learner_snapshot(snaps), then) == expected
 
 
 D = date(2027, 6, 1)
@@ -185,7 +185,7 @@ ONE = timedelta(days=1)
     ],
 )
 def test_learner_status_at_the_boundaries(snap, today, expected):
-    assert compliance.learner_status_on(compliance.LearnerSnapshot(*snap), today) == expected
+    assert urgency.learner_status_on(urgency.LearnerSnapshot(*snap), today) == expected
 
 
 LEARNER_DATES = [None, date.min, T - timedelta(days=1), T, T + timedelta(days=1),
@@ -198,7 +198,7 @@ def test_the_sql_learner_status_matches_learner_status_on(app):
 
     due_values = [d for d in LEARNER_DATES if d is not date.min]
     combos = product(due_values, due_values, LEARNER_DATES, LEARNER_DATES)
-    snaps = [compliance.LearnerSnapshot(*c) for c in combos]
+    snaps = [urgency.LearnerSnapshot(*c) for c in combos]
     user_ids = bare_users(len(snaps))
     db.session.execute(
         insert(LearnerStanding),
@@ -207,13 +207,13 @@ def test_the_sql_learner_status_matches_learner_status_on(app):
          for u, s in zip(user_ids, snaps, strict=True)],
     )  # fmt: skip
     got = {
-        u: (compliance.URGENCY[r], bool(m))
+        u: (urgency.URGENCY[r], bool(m))
         for u, r, m in db.session.execute(
             select(LearnerStanding.user_id, learner_urgency(T), learner_all_met(T))
         )
     }
     for user_id, snap in zip(user_ids, snaps, strict=True):
-        assert got[user_id] == compliance.learner_status_on(snap, T), snap
+        assert got[user_id] == urgency.learner_status_on(snap, T), snap
 
 
 def test_counting_learners_by_their_combined_row_agrees_with_grouping_their_standings(app, world):

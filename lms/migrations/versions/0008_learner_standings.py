@@ -46,7 +46,7 @@ def upgrade() -> None:
         batch_op.create_index("ix_learner_standings_agency_id", ["agency_id"], unique=False)
 
     # ### end Alembic commands ###
-    # Fill it from the standings already stored (compliance.learner_snapshot, in SQL; date.max
+    # Fill it from the standings already stored (urgency.learner_snapshot, in SQL; date.max
     # and date.min stand for "never lapses" and "since always", as in the pure core).
     op.execute(
         """
